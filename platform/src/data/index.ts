@@ -1,0 +1,3 @@
+export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './databases';
+export { migrate, readMigrations, type MigrationFile } from './migrate';
+export { createPrismaAdapter, databaseCheck, isUniqueViolation, type PingablePrisma, type PrismaPoolOptions } from './prisma';

@@ -1,0 +1,45 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+/** Connection pool settings of a service's Prisma client. */
+export interface PrismaPoolOptions {
+  /** Maximum pooled connections. Default 10. */
+  max?: number;
+  /** Milliseconds to wait for a free connection before failing. Default 5000. */
+  connectionTimeoutMillis?: number;
+}
+
+/** The driver adapter every service's generated PrismaClient is built on. */
+export function createPrismaAdapter(databaseUrl: string, pool: PrismaPoolOptions = {}): PrismaPg {
+  return new PrismaPg({
+    connectionString: databaseUrl,
+    max: pool.max ?? 10,
+    connectionTimeoutMillis: pool.connectionTimeoutMillis ?? 5000,
+  });
+}
+
+/** True for a unique-constraint violation, optionally of one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: Record<string, unknown> };
+  if (code !== 'P2002') return false;
+  if (!constraint) return true;
+  // With the pg adapter the constraint name is in the driver error, not meta.target.
+  const cause = (meta?.driverAdapterError as { cause?: { constraint?: unknown } } | undefined)?.cause;
+  const target = meta?.target;
+  return cause?.constraint === constraint || (Array.isArray(target) && target.includes(constraint)) || target === constraint;
+}
+
+/** Minimal shape of a Prisma client the readiness check needs. */
+export interface PingablePrisma {
+  $queryRawUnsafe(sql: string): Promise<unknown>;
+}
+
+/** A readiness check that runs `SELECT 1` on the service's database, bounded in time. */
+export function databaseCheck(prisma: PingablePrisma, timeoutMs = 2000): () => Promise<void> {
+  return async () => {
+    await Promise.race([
+      prisma.$queryRawUnsafe('SELECT 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('database ping timed out')), timeoutMs).unref()),
+    ]);
+  };
+}

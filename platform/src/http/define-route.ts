@@ -1,0 +1,104 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { callerOf, type Caller } from './caller';
+
+/**
+ * Who may call a route: anyone; a user or a service; a user only; an admin user or a service.
+ * The gateway decides which routes need a JWT; services decide what each caller may see.
+ */
+export type Access = 'public' | 'caller' | 'user' | 'admin-or-service';
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a route handler returns; the factory sends it as JSON. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition<B, Q, P, A extends Access> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path, `/users/:id`; documented as `/users/{id}`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  access: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Documented responses: status → description and optional body schema. */
+  responses: Record<number, { description: string; schema?: Schema }>;
+  handler: (input: {
+    body: Out<B>;
+    query: Out<Q>;
+    params: Out<P>;
+    caller: A extends 'public' ? Caller | undefined : A extends 'user' ? Extract<Caller, { kind: 'user' }> : Caller;
+    req: Request;
+  }) => Promise<RouteResult>;
+}
+
+/** Context the routes of one service share: its router, its OpenAPI registry, its internal token. */
+export interface RouteContext {
+  router: Router;
+  registry: OpenAPIRegistry;
+  internalToken: string;
+}
+
+const ERROR_SCHEMA_DESCRIPTION = 'Error: { code, message, details? }';
+
+/**
+ * Mounts one route and documents it from the same zod schemas, so the OpenAPI document cannot
+ * drift from what the code accepts. Input that fails a schema becomes a 400 via the error handler.
+ */
+export function defineRoute<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined, A extends Access>(
+  ctx: RouteContext,
+  def: RouteDefinition<B, Q, P, A>,
+): void {
+  const responses: Record<string, { description: string; content?: { 'application/json': { schema: Schema } } }> = {};
+  for (const [status, response] of Object.entries(def.responses)) {
+    responses[status] = response.schema
+      ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
+      : { description: response.description };
+  }
+  if (def.body || def.query || def.params) responses['400'] ??= { description: `Invalid input. ${ERROR_SCHEMA_DESCRIPTION}` };
+  if (def.access !== 'public') responses['401'] ??= { description: 'Missing or invalid credentials' };
+  ctx.registry.registerPath({
+    method: def.method,
+    path: def.path.replace(/:(\w+)/g, '{$1}'),
+    summary: def.summary,
+    tags: def.tags,
+    security: def.access === 'public' ? [] : [{ bearerAuth: [] }],
+    request: {
+      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } }, required: true } } : {}),
+      ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
+      ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+    },
+    responses,
+  });
+
+  ctx.router[def.method](def.path, async (req: Request, res: Response) => {
+    const caller = callerOf(req, ctx.internalToken);
+    assertAccess(def.access, caller);
+    const result = await def.handler({
+      body: (def.body ? def.body.parse(req.body ?? {}) : undefined) as Out<B>,
+      query: (def.query ? def.query.parse(req.query) : undefined) as Out<Q>,
+      params: (def.params ? def.params.parse(req.params) : undefined) as Out<P>,
+      caller: caller as never,
+      req,
+    });
+    res.set(result.headers ?? {});
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+  });
+}
+
+function assertAccess(access: Access, caller: Caller | undefined): void {
+  if (access === 'public') return;
+  if (!caller) throw new UnauthorizedError();
+  if (access === 'user' && caller.kind !== 'user') throw new ForbiddenError('This route is for signed-in users');
+  if (access === 'admin-or-service' && caller.kind === 'user' && caller.role !== 'admin') throw new ForbiddenError();
+}

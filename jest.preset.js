@@ -20,5 +20,6 @@ module.exports = function jestPreset(dir) {
       '^@shop/platform/(.*)$': path.join(__dirname, 'platform/src/$1'),
     },
     testTimeout: 20000,
+    setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
   };
 };

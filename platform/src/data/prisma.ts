@@ -23,10 +23,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const { code, meta } = error as { code?: unknown; meta?: Record<string, unknown> };
   if (code !== 'P2002') return false;
   if (!constraint) return true;
-  // With the pg adapter the constraint name is in the driver error, not meta.target.
-  const cause = (meta?.driverAdapterError as { cause?: { constraint?: unknown } } | undefined)?.cause;
-  const target = meta?.target;
-  return cause?.constraint === constraint || (Array.isArray(target) && target.includes(constraint)) || target === constraint;
+  // With the pg adapter the constraint is in the driver error ({ index } or { fields }), not meta.target.
+  const cause = (meta?.driverAdapterError as { cause?: { constraint?: { index?: string; fields?: string[] } } } | undefined)
+    ?.cause;
+  return cause?.constraint?.index === constraint || (cause?.constraint?.fields ?? []).includes(constraint);
 }
 
 /** Minimal shape of a Prisma client the readiness check needs. */

@@ -1,12 +1,16 @@
 import { ZodError } from 'zod';
-import { AppError, ValidationError } from './app-error';
+import { AppError, DependencyUnavailableError, ValidationError } from './app-error';
 
 /** Turns anything thrown into an AppError: zod errors into 400, body-parser errors into their 4xx, the rest into a 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     return new ValidationError(
-      error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      error.issues.map((issue) => ({
+        // An unknown key (strict schemas) has no path of its own: name the key instead.
+        path: issue.path.join('.') || ('keys' in issue ? issue.keys.join(',') : ''),
+        message: issue.message,
+      })),
     );
   }
   // body-parser (express.json) errors carry a 4xx status and a `type`.
@@ -19,6 +23,7 @@ export function toAppError(error: unknown): AppError {
       cause: error,
     });
   }
+  if (isDatabaseUnreachable(error)) return new DependencyUnavailableError('database', 5, error);
   return new AppError({ code: 'internal-error', message: 'Internal server error', httpStatus: 500, cause: error });
 }
 
@@ -26,4 +31,14 @@ function isHttpClientError(error: unknown): error is { status: number; type: str
   if (typeof error !== 'object' || error === null) return false;
   const { status, type } = error as { status?: unknown; type?: unknown };
   return typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string';
+}
+
+// Prisma's codes for an unreachable server (P1001), a connect timeout (P1002) and an exhausted
+// pool (P2024): the database is down or saturated, which is a 503, not a bug.
+const DATABASE_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P2024']);
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && DATABASE_UNAVAILABLE_CODES.has(code);
 }

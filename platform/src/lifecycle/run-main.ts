@@ -47,7 +47,8 @@ export function runMain(serviceName: string, start: () => Promise<RunningService
     void stop('unhandledRejection', 1);
   });
 
-  start().then(
+  // Deferred, so that a config error thrown synchronously by start takes the same path.
+  Promise.resolve().then(start).then(
     (running) => {
       service = running;
       log.info('Service started', { service: serviceName });

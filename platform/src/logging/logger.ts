@@ -33,7 +33,8 @@ const enrich = winston.format((info) => {
 });
 
 const root = winston.createLogger({
-  level: 'info',
+  // Until configureLogging runs (scripts, tests), the level comes straight from the environment.
+  level: process.env.LOG_LEVEL ?? 'info',
   format: winston.format.combine(winston.format.timestamp(), enrich(), winston.format.json()),
   transports: [new winston.transports.Console()],
 });

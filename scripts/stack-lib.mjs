@@ -1,0 +1,118 @@
+// The local stack as plain processes: what `npm run stack` and the end-to-end tests share.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** Every service of the system: folder, port, and its own database (if any). */
+export const SERVICES = [
+  { name: 'user-service', port: 3001, database: 'users' },
+  { name: 'order-service', port: 3002, database: 'orders' },
+  { name: 'payment-service', port: 3003, database: 'payments' },
+  { name: 'notification-service', port: 3004, database: 'notifications' },
+  { name: 'api-gateway', port: 3000 },
+].filter((service) => existsSync(path.join(root, service.name, 'package.json')));
+
+const UPSTREAM_URL_VARIABLES = {
+  'user-service': 'USER_SERVICE_URL',
+  'order-service': 'ORDER_SERVICE_URL',
+  'payment-service': 'PAYMENT_SERVICE_URL',
+  'notification-service': 'NOTIFICATION_SERVICE_URL',
+};
+
+/**
+ * The environment of each service. Secrets are random per stack unless given, so nothing
+ * secret is committed; ports and database names can be shifted (tests run beside a stack).
+ */
+export function stackEnvironment(options = {}) {
+  const postgres = options.postgresUrl ?? process.env.STACK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const prefix = options.databasePrefix ?? 'microshop_';
+  const portOffset = options.portOffset ?? 0;
+  const shared = {
+    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? randomBytes(32).toString('hex'),
+    RABBITMQ_URL: options.rabbitmqUrl ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...options.env,
+  };
+  for (const service of SERVICES) {
+    const variable = UPSTREAM_URL_VARIABLES[service.name];
+    if (variable) shared[variable] = `http://127.0.0.1:${service.port + portOffset}`;
+  }
+  return SERVICES.map((service) => {
+    const env = { ...shared, PORT: String(service.port + portOffset) };
+    if (service.database) {
+      const url = new URL(postgres);
+      url.pathname = `/${prefix}${service.database}`;
+      env.DATABASE_URL = url.toString();
+    }
+    return { ...service, port: service.port + portOffset, env };
+  });
+}
+
+/** Creates each service's database when missing and applies its migrations. */
+export async function prepareDatabases(services) {
+  const { ensureDatabase, migrate } = require(path.join(root, 'platform/dist/data/index.js'));
+  for (const service of services.filter((s) => s.env.DATABASE_URL)) {
+    await ensureDatabase(service.env.DATABASE_URL);
+    await migrate(service.env.DATABASE_URL, path.join(root, service.name, 'prisma/migrations'));
+  }
+}
+
+/** Drops the stack's databases (tests). */
+export async function dropDatabases(services) {
+  const { dropDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
+  for (const service of services.filter((s) => s.env.DATABASE_URL)) await dropDatabase(service.env.DATABASE_URL);
+}
+
+/** Starts one built service as a child process; each JSON log line goes to onLine. */
+export function startService(service, onLine = () => {}) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: path.join(root, service.name),
+    env: { ...process.env, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => onLine(service.name, line));
+  }
+  return child;
+}
+
+/** Polls a service's /ready until it answers 200, or rejects after timeoutMs. */
+export async function waitReady(service, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${service.port}/ready`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${service.name} was not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Sends SIGTERM to every child and waits for them to exit (SIGKILL after timeoutMs). */
+export async function stopAll(children, timeoutMs = 15_000) {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}

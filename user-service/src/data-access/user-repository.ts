@@ -1,0 +1,60 @@
+import { isUniqueViolation } from '@shop/platform/data';
+import type { UserDb } from './prisma-client-factory';
+import type { Role } from '../generated/prisma/client';
+
+/** A user as the domain sees it. */
+export interface UserRecord {
+  id: string;
+  name: string;
+  email: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Thrown by createUser when the email is taken (the unique index decides, not a prior read). */
+export class EmailAlreadyStored extends Error {}
+
+/** Inserts a user; the email must already be normalised. */
+export async function createUser(
+  db: UserDb,
+  data: { name: string; email: string; passwordHash: string; role?: Role },
+): Promise<UserRecord> {
+  try {
+    return await db.user.create({ data });
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_key')) throw new EmailAlreadyStored();
+    throw error;
+  }
+}
+
+export async function findUserById(db: UserDb, id: string): Promise<UserRecord | null> {
+  return db.user.findUnique({ where: { id } });
+}
+
+export async function findUserByEmail(db: UserDb, email: string): Promise<UserRecord | null> {
+  return db.user.findUnique({ where: { email } });
+}
+
+/** Sets a user's role (the create-admin command). */
+export async function setUserRole(db: UserDb, id: string, role: Role): Promise<UserRecord> {
+  return db.user.update({ where: { id }, data: { role } });
+}
+
+/** Position after which the next page starts: newest first, ties broken by id. */
+export interface UserCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** One page of users, newest first, strictly after the cursor. */
+export async function listUsers(db: UserDb, limit: number, after?: UserCursor): Promise<UserRecord[]> {
+  return db.user.findMany({
+    where: after
+      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+      : undefined,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+  });
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { IDENTITY_HEADERS } from '@shop/platform/http';
+import request from 'supertest';
+import { asService, asUser, buildRegistration, createTestApp } from './test-app';
+
+const { app, db } = createTestApp();
+afterAll(() => db.$disconnect());
+
+async function registered(): Promise<{ id: string; email: string }> {
+  return (await request(app).post('/users').send(buildRegistration()).expect(201)).body;
+}
+
+describe('GET /users/:id and /users/me', () => {
+  test('When users read their own id or /me, then 200 with their record', async () => {
+    const user = await registered();
+
+    const byId = await request(app).get(`/users/${user.id}`).set(asUser(user.id));
+    const me = await request(app).get('/users/me').set(asUser(user.id));
+
+    expect(byId.status).toBe(200);
+    expect(byId.body).toMatchObject({ id: user.id, email: user.email });
+    expect(me.body).toEqual(byId.body);
+  });
+
+  test("When a customer reads someone else's id, then 403", async () => {
+    const [alice, bob] = [await registered(), await registered()];
+
+    const res = await request(app).get(`/users/${bob.id}`).set(asUser(alice.id));
+
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+  });
+
+  test('When an admin or another service reads any id, then 200', async () => {
+    const user = await registered();
+
+    const asAdmin = await request(app).get(`/users/${user.id}`).set(asUser(randomUUID(), 'admin'));
+    const fromService = await request(app).get(`/users/${user.id}`).set(asService());
+
+    expect(asAdmin.status).toBe(200);
+    expect(fromService.status).toBe(200);
+    expect(fromService.body.id).toBe(user.id);
+  });
+
+  test('When the id is unknown, then 404; when malformed, then 400', async () => {
+    const unknown = await request(app).get(`/users/${randomUUID()}`).set(asService());
+    const malformed = await request(app).get('/users/not-a-uuid').set(asService());
+
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('user-not-found');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.details.fields[0].path).toBe('id');
+  });
+
+  test('When identity headers come without the internal token, or with a wrong one, then 401', async () => {
+    const user = await registered();
+
+    const forged = await request(app).get(`/users/${user.id}`).set({ [IDENTITY_HEADERS.userId]: user.id, [IDENTITY_HEADERS.userRole]: 'admin' });
+    const wrongToken = await request(app)
+      .get(`/users/${user.id}`)
+      .set({ ...asUser(user.id), [IDENTITY_HEADERS.internalToken]: 'x'.repeat(41) });
+    const none = await request(app).get('/users/me');
+
+    expect([forged.status, wrongToken.status, none.status]).toEqual([401, 401, 401]);
+  });
+
+  test('When /me is called by a service (no user), then 403', async () => {
+    const res = await request(app).get('/users/me').set(asService());
+
+    expect(res.status).toBe(403);
+  });
+});

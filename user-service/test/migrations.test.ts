@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrate, readMigrations } from '@shop/platform/data';
+import { createTestDatabase, dropTestDatabase } from '@shop/platform/testing';
+import { Client } from 'pg';
+
+const migrationsDir = path.join(__dirname, '../prisma/migrations');
+
+async function rowsOf(url: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT * FROM "_prisma_migrations" ORDER BY started_at')).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrations', () => {
+  test('When migrated, then _prisma_migrations holds each migration as prisma migrate deploy records it', async () => {
+    const rows = await rowsOf(process.env.DATABASE_URL!);
+    const names = (await readMigrations(migrationsDir)).map((m) => m.name);
+
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const row of rows) {
+      const sql = readFileSync(path.join(migrationsDir, row.migration_name, 'migration.sql'));
+      expect(row.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
+      expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.rolled_back_at).toBeNull();
+      expect(row.applied_steps_count).toBe(1);
+      expect(row.logs).toBeNull();
+    }
+  });
+
+  test('When several replicas migrate a new database at once, then each migration is applied once', async () => {
+    const url = await createTestDatabase('user_service_race', path.join(__dirname, 'fixtures/no-migrations'));
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => migrate(url, migrationsDir)));
+
+      expect(results.flat()).toEqual((await readMigrations(migrationsDir)).map((m) => m.name));
+      expect((await rowsOf(url)).length).toBe(results.flat().length);
+      expect(await migrate(url, migrationsDir)).toEqual([]);
+    } finally {
+      await dropTestDatabase(url);
+    }
+  });
+
+  test('When a migration fails, then nothing of it is left and no row records it', async () => {
+    const url = await createTestDatabase('user_service_broken', path.join(__dirname, 'fixtures/no-migrations'));
+    try {
+      await expect(migrate(url, path.join(__dirname, 'fixtures/broken-migrations'))).rejects.toThrow(/20260101000000_broken failed/);
+
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const tables = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'half_written'");
+      await client.end();
+      expect(tables.rows[0].n).toBe(0);
+      expect(await rowsOf(url)).toEqual([]);
+    } finally {
+      await dropTestDatabase(url);
+    }
+  });
+});

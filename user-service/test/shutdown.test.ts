@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import request from 'supertest';
+import { startUserService } from '../src/start';
+import { buildRegistration, INTERNAL_TOKEN, JWT_SECRET, testConfig } from './test-app';
+
+describe('graceful shutdown', () => {
+  test('When shutdown starts during a request, then that request finishes and new connections are refused', async () => {
+    // A costly scrypt makes login take long enough to be in flight when shutdown begins.
+    const service = await startUserService(testConfig({ PASSWORD_SCRYPT_N: '32768', PASSWORD_SCRYPT_P: '4' }));
+    const base = `http://127.0.0.1:${service.port}`;
+    const registration = buildRegistration();
+    await request(base).post('/users').send(registration).expect(201);
+
+    const inFlight = request(base).post('/auth/login').send({ email: registration.email, password: registration.password });
+    const response = new Promise<request.Response>((resolve, reject) => inFlight.then(resolve, reject));
+    await new Promise((r) => setTimeout(r, 50));
+    const stopped = service.shutdown.run();
+
+    expect((await response).status).toBe(200);
+    await stopped;
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+
+  test('When the process gets SIGTERM, then it exits 0; with a bad config it exits 1 naming the variable', async () => {
+    const main = path.join(__dirname, '../dist/main.js');
+    const env = { ...process.env, PORT: '0', JWT_SECRET, INTERNAL_TOKEN, LOG_LEVEL: 'info' };
+
+    const good = spawn(process.execPath, [main], { env });
+    let output = '';
+    good.stdout.on('data', (chunk) => (output += chunk));
+    await waitFor(() => output.includes('Service started'), 10_000);
+    good.kill('SIGTERM');
+    const [goodCode] = await onExit(good);
+
+    const bad = spawn(process.execPath, [main], { env: { ...env, JWT_SECRET: '' } });
+    let errors = '';
+    bad.stderr.on('data', (chunk) => (errors += chunk));
+    const [badCode] = await onExit(bad);
+
+    expect(goodCode).toBe(0);
+    expect(output).toContain('Shutting down');
+    expect(badCode).toBe(1);
+    expect(errors.trim()).toMatch(/^user-service: Invalid configuration: JWT_SECRET: .+$/);
+  });
+});
+
+function onExit(child: ReturnType<typeof spawn>): Promise<[number | null]> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve([code])));
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -20,7 +20,7 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
-export interface RouteDefinition<B, Q, P, A extends Access> {
+export interface RouteDefinition<B, Q, P, A extends Access, H = undefined> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, `/users/:id`; documented as `/users/{id}`. */
   path: string;
@@ -30,12 +30,15 @@ export interface RouteDefinition<B, Q, P, A extends Access> {
   body?: B;
   query?: Q;
   params?: P;
+  /** Request headers the route reads (lower-case names), e.g. idempotency-key. */
+  headers?: H;
   /** Documented responses: status → description and optional body schema. */
   responses: Record<number, { description: string; schema?: Schema }>;
   handler: (input: {
     body: Out<B>;
     query: Out<Q>;
     params: Out<P>;
+    headers: Out<H>;
     caller: A extends 'public' ? Caller | undefined : A extends 'user' ? Extract<Caller, { kind: 'user' }> : Caller;
     req: Request;
   }) => Promise<RouteResult>;
@@ -54,17 +57,20 @@ const ERROR_SCHEMA_DESCRIPTION = 'Error: { code, message, details? }';
  * Mounts one route and documents it from the same zod schemas, so the OpenAPI document cannot
  * drift from what the code accepts. Input that fails a schema becomes a 400 via the error handler.
  */
-export function defineRoute<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined, A extends Access>(
-  ctx: RouteContext,
-  def: RouteDefinition<B, Q, P, A>,
-): void {
+export function defineRoute<
+  B extends Schema | undefined,
+  Q extends Schema | undefined,
+  P extends Schema | undefined,
+  A extends Access,
+  H extends Schema | undefined = undefined,
+>(ctx: RouteContext, def: RouteDefinition<B, Q, P, A, H>): void {
   const responses: Record<string, { description: string; content?: { 'application/json': { schema: Schema } } }> = {};
   for (const [status, response] of Object.entries(def.responses)) {
     responses[status] = response.schema
       ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
       : { description: response.description };
   }
-  if (def.body || def.query || def.params) responses['400'] ??= { description: `Invalid input. ${ERROR_SCHEMA_DESCRIPTION}` };
+  if (def.body || def.query || def.params || def.headers) responses['400'] ??= { description: `Invalid input. ${ERROR_SCHEMA_DESCRIPTION}` };
   if (def.access !== 'public') responses['401'] ??= { description: 'Missing or invalid credentials' };
   ctx.registry.registerPath({
     method: def.method,
@@ -76,6 +82,7 @@ export function defineRoute<B extends Schema | undefined, Q extends Schema | und
       ...(def.body ? { body: { content: { 'application/json': { schema: def.body } }, required: true } } : {}),
       ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
       ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+      ...(def.headers ? { headers: def.headers as unknown as z.ZodObject } : {}),
     },
     responses,
   });
@@ -87,6 +94,7 @@ export function defineRoute<B extends Schema | undefined, Q extends Schema | und
       body: (def.body ? def.body.parse(req.body ?? {}) : undefined) as Out<B>,
       query: (def.query ? def.query.parse(req.query) : undefined) as Out<Q>,
       params: (def.params ? def.params.parse(req.params) : undefined) as Out<P>,
+      headers: (def.headers ? def.headers.parse(req.headers) : undefined) as Out<H>,
       caller: caller as never,
       req,
     });

@@ -9,10 +9,13 @@ const log = getLogger('http');
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   const appError = toAppError(error);
   errorsTotal.inc({ code: appError.code });
-  if (appError.httpStatus >= 500) {
-    log.error('Request failed', { code: appError.code, method: req.method, path: req.path, error: appError.cause ?? appError });
+  if (appError.httpStatus === 503) {
+    // An expected outage of a dependency: one line, no stack; the breaker and metrics tell the rest.
+    log.warn('Dependency unavailable', { code: appError.code, method: req.method, path: req.originalUrl });
+  } else if (appError.httpStatus >= 500) {
+    log.error('Request failed', { code: appError.code, method: req.method, path: req.originalUrl, error: appError.cause ?? appError });
   } else {
-    log.info('Request rejected', { code: appError.code, status: appError.httpStatus, method: req.method, path: req.path });
+    log.info('Request rejected', { code: appError.code, status: appError.httpStatus, method: req.method, path: req.originalUrl });
   }
   if (res.headersSent) return;
   res.set(appError.headers);

@@ -1,0 +1,44 @@
+import { commonConfig, port, positiveInt, secret } from '@shop/platform/config';
+import { z } from 'zod';
+
+/** Name the gateway carries in logs, traces and metrics. */
+export const SERVICE_NAME = 'api-gateway';
+
+/** An http(s) base URL of an upstream service. */
+const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+/** OTLP/HTTP traces endpoint; unset means spans are created but not exported. */
+const otlpEndpoint = z.url().optional();
+
+/** Settings telemetry needs before anything else loads (instrument.ts). */
+export const telemetryConfigSchema = z.object({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
+
+/** The gateway's environment, keyed by variable name; validated once by loadConfig at start. */
+export const gatewayConfigSchema = z.object({
+  ...commonConfig,
+  /** Port the gateway listens on; 0 lets the OS choose (tests). Default 3000. */
+  PORT: port(3000),
+  /** HMAC key access tokens are signed with (shared with user-service). No default. */
+  JWT_SECRET: secret(),
+  /** Shared secret services require before they believe identity headers. No default. */
+  INTERNAL_TOKEN: secret(),
+  /** Base URL of user-service (/users, /auth). Default http://127.0.0.1:3001. */
+  USER_SERVICE_URL: serviceUrl('http://127.0.0.1:3001'),
+  /** Base URL of order-service (/orders). Default http://127.0.0.1:3002. */
+  ORDER_SERVICE_URL: serviceUrl('http://127.0.0.1:3002'),
+  /** Base URL of payment-service (/payments). Default http://127.0.0.1:3003. */
+  PAYMENT_SERVICE_URL: serviceUrl('http://127.0.0.1:3003'),
+  /** Base URL of notification-service (/notifications). Default http://127.0.0.1:3004. */
+  NOTIFICATION_SERVICE_URL: serviceUrl('http://127.0.0.1:3004'),
+  /** Longest an upstream may stay silent (connect or response) before the gateway answers 504, in ms. Default 5000. */
+  UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+  /** Length of one rate-limit window, in ms. Default 60000. */
+  RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+  /** Requests one client (user id when signed in, else IP) may make per window. Default 600. */
+  RATE_LIMIT_MAX: positiveInt(600),
+  /** Login attempts one IP may make per window. Default 10. */
+  LOGIN_RATE_LIMIT_MAX: positiveInt(10),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;

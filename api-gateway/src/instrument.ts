@@ -1,0 +1,17 @@
+import { ConfigError, loadConfig } from '@shop/platform/config';
+import { startTelemetry } from '@shop/platform/telemetry';
+import { SERVICE_NAME, telemetryConfigSchema } from './config';
+
+// Loaded first by main.ts: OpenTelemetry must patch http and express before they are imported,
+// so this reads only its own setting instead of waiting for the full configuration.
+function otlpEndpoint(): string | undefined {
+  try {
+    return loadConfig(telemetryConfigSchema).OTEL_EXPORTER_OTLP_ENDPOINT;
+  } catch (error) {
+    // main.ts validates the whole configuration next and reports this variable by name.
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
+startTelemetry({ serviceName: SERVICE_NAME, otlpEndpoint: otlpEndpoint() });

@@ -1,0 +1,24 @@
+import type { Agent } from 'node:http';
+import type { ReadinessChecks } from '@shop/platform/http';
+import type { UpstreamService } from './routing-table';
+import { getFromUpstream, upstreamUrl } from './upstream-client';
+
+/**
+ * One /ready check per service that reports whether its /health answers, and never fails:
+ * a service being down must not take the gateway out of rotation (its routes answer 502).
+ */
+export function upstreamReadinessChecks(services: UpstreamService[], agent: Agent, timeoutMs = 1000): ReadinessChecks {
+  return Object.fromEntries(
+    services.map((service) => [
+      service.name,
+      async () => {
+        try {
+          const { status } = await getFromUpstream(upstreamUrl(service.target, '/health'), { agent, timeoutMs });
+          return status === 200 ? { reachable: true } : { reachable: false, error: `answered ${status}` };
+        } catch (error) {
+          return { reachable: false, error: (error as Error).message };
+        }
+      },
+    ]),
+  );
+}

@@ -1,0 +1,70 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { enqueue } from '@shop/platform/outbox';
+import { findStoredResponse, IdempotencyKeyTaken, storeResponse } from '../data-access/idempotency-repository';
+import { insertOrder } from '../data-access/order-repository';
+import type { OrderDb } from '../data-access/prisma-client-factory';
+import { orderCreated } from '../events/order-events';
+import { toOrderResponse, type OrderResponse } from './order';
+import { IdempotencyKeyReused } from './order-errors';
+import { computeTotalCents, type OrderLineInput } from './order-pricing';
+import type { Customer } from './user-service-client';
+
+export interface PlaceOrderInput {
+  items: OrderLineInput[];
+  currency: string;
+  paymentMethodId: string;
+}
+
+export interface PlaceOrderDeps {
+  db: OrderDb;
+  /** Verifies the user in user-service (503 when it cannot be asked; never invents one). */
+  lookupCustomer: (userId: string) => Promise<Customer>;
+}
+
+export interface PlacedOrder {
+  statusCode: number;
+  body: OrderResponse;
+}
+
+/**
+ * Places an order: replays the first response for a known Idempotency-Key, verifies the
+ * customer, then writes the PENDING order, its `order.created` event and the key's response
+ * in one transaction, so there is never an order without its event or a half-written retry.
+ */
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  userId: string,
+  input: PlaceOrderInput,
+  idempotencyKey?: string,
+): Promise<PlacedOrder> {
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  if (idempotencyKey) {
+    const replay = await replayStored(deps.db, userId, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  const totalCents = computeTotalCents(input.items);
+  const customer = await deps.lookupCustomer(userId);
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const order = await insertOrder(tx, { id: randomUUID(), userId, customer, status: 'PENDING', totalCents, ...input });
+      await enqueue(tx, orderCreated(order));
+      const placed = { statusCode: 201, body: toOrderResponse(order) };
+      if (idempotencyKey) await storeResponse(tx, userId, idempotencyKey, { requestHash, statusCode: 201, response: placed.body });
+      return placed;
+    });
+  } catch (error) {
+    // A concurrent request with the same key won the race: answer what it answered.
+    if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
+      const replay = await replayStored(deps.db, userId, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw error;
+  }
+}
+
+async function replayStored(db: OrderDb, userId: string, key: string, requestHash: string): Promise<PlacedOrder | null> {
+  const stored = await findStoredResponse(db, userId, key);
+  if (!stored) return null;
+  if (stored.requestHash !== requestHash) throw new IdempotencyKeyReused();
+  return { statusCode: stored.statusCode, body: stored.response as OrderResponse };
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { createEnvelope, type EventEnvelope } from '@shop/platform/messaging';
+import { MessageCollector, TcpProxy, TEST_BROKER_URL, waitFor } from '@shop/platform/testing';
+import { connect } from 'amqplib';
+import request from 'supertest';
+import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
+
+let sut: OrderServiceUnderTest;
+let published: MessageCollector;
+
+beforeAll(async () => {
+  sut = await startOrderServiceUnderTest();
+  published = await MessageCollector.bindTo(TEST_BROKER_URL, sut.config.EVENTS_EXCHANGE, ['order.*']);
+});
+afterAll(async () => {
+  await published.close();
+  await sut.stop();
+});
+
+/** Publishes raw content to the test exchange, as payment-service would. */
+async function publishRaw(routingKey: string, content: Buffer | EventEnvelope, exchange = sut.config.EVENTS_EXCHANGE): Promise<void> {
+  const connection = await connect(TEST_BROKER_URL);
+  const channel = await connection.createConfirmChannel();
+  const body = Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content));
+  channel.publish(exchange, routingKey, body, { persistent: true, contentType: 'application/json' });
+  await channel.waitForConfirms();
+  await connection.close();
+}
+
+const eventsOf = (type: string, orderId: string) =>
+  published.messages.filter((m) => m.routingKey === type && (m.json as EventEnvelope<{ orderId: string }>).payload.orderId === orderId);
+
+async function placeOrder(): Promise<{ id: string; userId: string }> {
+  const userId = sut.users.addUser();
+  const res = await request(sut.url).post('/orders').set(asUser(userId)).send(buildOrder()).expect(201);
+  return { id: res.body.id, userId };
+}
+
+async function statusOf(order: { id: string; userId: string }): Promise<string> {
+  return (await request(sut.url).get(`/orders/${order.id}`).set(asUser(order.userId))).body.status;
+}
+
+describe('order.created', () => {
+  // Trace continuity needs the OpenTelemetry http instrumentation, which cannot hook jest's
+  // module loader: the end-to-end test checks it on real processes.
+  test('When an order is placed, then order.created is on the broker with the customer', async () => {
+    const userId = sut.users.addUser({ name: 'Katherine Johnson' });
+
+    const res = await request(sut.url).post('/orders').set(asUser(userId)).send(buildOrder());
+    const messages = await waitFor(() => (eventsOf('order.created', res.body.id).length ? eventsOf('order.created', res.body.id) : undefined));
+
+    expect(messages).toHaveLength(1);
+    const message = messages![0];
+    const envelope = message!.json as EventEnvelope<Record<string, unknown>>;
+    expect(envelope).toMatchObject({ id: expect.any(String), type: 'order.created', version: 1, occurredAt: expect.any(String) });
+    expect(envelope.payload).toEqual({
+      orderId: res.body.id,
+      userId,
+      customer: { email: sut.users.userOf(userId)!.email, name: 'Katherine Johnson' },
+      paymentMethodId: buildOrder().paymentMethodId,
+      items: buildOrder().items,
+      totalCents: 4498,
+      currency: 'EUR',
+    });
+    expect(message!.properties.deliveryMode).toBe(2);
+  });
+});
+
+describe('payment results', () => {
+  test('When payment.succeeded arrives twice (same message), then the order is PAID once and order.paid published once', async () => {
+    const order = await placeOrder();
+    const event = createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID(), userId: order.userId, amountCents: 4498, currency: 'EUR' });
+
+    await publishRaw('payment.succeeded', event);
+    await publishRaw('payment.succeeded', event);
+    await waitFor(async () => (await statusOf(order)) === 'PAID', { what: 'order PAID' });
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(eventsOf('order.paid', order.id)).toHaveLength(1);
+    expect((eventsOf('order.paid', order.id)[0]!.json as EventEnvelope<{ paymentId: string }>).payload.paymentId).toBe(event.payload.paymentId);
+  });
+
+  test('When payment.failed arrives, then the order is PAYMENT_FAILED with the reason and order.payment_failed is published', async () => {
+    const order = await placeOrder();
+
+    await publishRaw('payment.failed', createEnvelope('payment.failed', 1, { orderId: order.id, userId: order.userId, reason: 'card_declined' }));
+    await waitFor(() => eventsOf('order.payment_failed', order.id).length === 1, { what: 'order.payment_failed' });
+
+    const res = await request(sut.url).get(`/orders/${order.id}`).set(asUser(order.userId));
+    expect(res.body).toMatchObject({ status: 'PAYMENT_FAILED', failureReason: 'card_declined' });
+    expect((eventsOf('order.payment_failed', order.id)[0]!.json as EventEnvelope<{ reason: string }>).payload.reason).toBe('card_declined');
+  });
+
+  test('When a result arrives for a cancelled order, then the order stays CANCELLED and nothing is published', async () => {
+    const order = await placeOrder();
+    await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(order.userId)).expect(200);
+
+    await publishRaw('payment.succeeded', createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID() }));
+    await new Promise((r) => setTimeout(r, 500));
+
+    expect(await statusOf(order)).toBe('CANCELLED');
+    expect(eventsOf('order.paid', order.id)).toHaveLength(0);
+  });
+
+  test('When a poison message arrives, then it is parked in the dead queue and the consumer keeps going', async () => {
+    const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, sut.service.bus.topology.deadQueue);
+    try {
+      await publishRaw('payment.succeeded', Buffer.from('{not json'));
+      await publishRaw('payment.failed', createEnvelope('payment.failed', 1, { orderId: 'not-a-uuid', reason: '' }));
+      const order = await placeOrder();
+      await publishRaw('payment.succeeded', createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID() }));
+
+      await dead.waitForCount(2);
+      await waitFor(async () => (await statusOf(order)) === 'PAID', { what: 'order PAID after the poison' });
+      expect(dead.messages.map((m) => m.headers['x-error'])).toEqual([expect.any(String), expect.any(String)]);
+    } finally {
+      await dead.close();
+    }
+  });
+});
+
+describe('retries', () => {
+  test('When the database is unreachable while a payment result is handled, then it is retried and applied once it returns', async () => {
+    // A second order-service whose database connection goes through a proxy the test cuts.
+    const postgres = new TcpProxy(5432);
+    await postgres.start();
+    const flaky = await startOrderServiceUnderTest({ RETRY_DELAYS_MS: '300,600,1200' }, { databasePort: postgres.port });
+    try {
+      const userId = flaky.users.addUser();
+      const placed = await request(flaky.url).post('/orders').set(asUser(userId)).send(buildOrder()).expect(201);
+      await postgres.cut();
+
+      const event = createEnvelope('payment.succeeded', 1, { orderId: placed.body.id, paymentId: randomUUID() });
+      await publishRaw('payment.succeeded', event, flaky.config.EVENTS_EXCHANGE);
+      await new Promise((r) => setTimeout(r, 700));
+      await postgres.restore();
+
+      await waitFor(
+        async () => (await request(flaky.url).get(`/orders/${placed.body.id}`).set(asUser(userId))).body.status === 'PAID',
+        { timeoutMs: 10_000, what: 'order PAID after retries' },
+      );
+      const metrics = await request(flaky.url).get('/metrics');
+      expect(metrics.text).toMatch(/messaging_messages_consumed_total\{[^}]*outcome="retried"[^}]*\} [1-9]/);
+    } finally {
+      await flaky.stop();
+      await postgres.stop();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IDENTITY_HEADERS } from '@shop/platform/http';
+
+/**
+ * Stands in for user-service at the HTTP boundary: answers GET /users/:id for the users a
+ * test adds, checks the internal token, and can be stopped, restarted or slowed down.
+ */
+export class StubUserService {
+  private readonly users = new Map<string, { id: string; name: string; email: string }>();
+  private server: http.Server | undefined;
+  private port = 0;
+  /** Delay before each answer, in ms (simulates a slow user-service). */
+  delayMs = 0;
+  /** Lookups received. */
+  calls = 0;
+
+  constructor(private readonly internalToken: string) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Adds a user and returns its id. */
+  addUser(overrides: Partial<{ name: string; email: string }> = {}): string {
+    const id = randomUUID();
+    this.users.set(id, { id, name: 'Grace Hopper', email: `grace-${id.slice(0, 8)}@example.com`, ...overrides });
+    return id;
+  }
+
+  userOf(id: string) {
+    return this.users.get(id);
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer((req, res) => {
+      this.calls++;
+      const answer = (status: number, body: unknown) => {
+        setTimeout(() => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        }, this.delayMs);
+      };
+      if (req.headers[IDENTITY_HEADERS.internalToken] !== this.internalToken) return answer(401, { code: 'unauthorized' });
+      const id = /^\/users\/([^/]+)$/.exec(req.url ?? '')?.[1];
+      const user = id ? this.users.get(decodeURIComponent(id)) : undefined;
+      return user ? answer(200, { ...user, role: 'customer', createdAt: new Date().toISOString() }) : answer(404, { code: 'user-not-found' });
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops answering: new connections are refused, open ones are cut. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

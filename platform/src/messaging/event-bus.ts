@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { EventEnvelope } from './envelope';
+
+/**
+ * Sends an event to the broker and resolves once the broker has it. Only the outbox relay
+ * calls this: services record events with the outbox's `enqueue`, in their own transaction.
+ */
+export interface EventPublisher {
+  publish(envelope: EventEnvelope): Promise<void>;
+}
+
+/** What a handler learns about the delivery besides the event. */
+export interface DeliveryMeta {
+  /** True when the broker delivered this message before (a consumer died before acking it). */
+  redelivered: boolean;
+  /** 1 on the first handling, 2 on the first retry, and so on. */
+  attempt: number;
+}
+
+/**
+ * Handles one event. Resolve to acknowledge it; throw to have it retried later (and finally
+ * parked in the dead queue). Must be idempotent: record the event id with `markProcessed`
+ * in the same transaction as the effect.
+ */
+export type EventHandler<T> = (event: EventEnvelope<T>, meta: DeliveryMeta) => Promise<void>;
+
+/** One subscribed event type: the routing key, the fields the consumer reads, and its handler. */
+export interface EventSubscription<T = unknown> {
+  type: string;
+  /** The consumer's own copy of the payload fields it reads; an invalid payload is dead-lettered. */
+  payloadSchema: z.ZodType<T>;
+  handler: EventHandler<T>;
+}
+
+/** A subscription whose handler's payload type is inferred from the schema. */
+export function defineSubscription<S extends z.ZodType>(
+  type: string,
+  payloadSchema: S,
+  handler: EventHandler<z.output<S>>,
+): EventSubscription<z.output<S>> {
+  return { type, payloadSchema: payloadSchema as z.ZodType<z.output<S>>, handler };
+}

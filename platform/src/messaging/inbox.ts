@@ -1,0 +1,29 @@
+import type { SqlExecutor } from './sql-executor';
+
+/**
+ * The inbox table, as Prisma Migrate would write it for the `ProcessedMessage` model in
+ * platform/src/outbox/README.md. Services copy it into a migration.
+ */
+export const INBOX_TABLE_SQL = `-- CreateTable
+CREATE TABLE "processed_messages" (
+    "message_id" UUID NOT NULL,
+    "handler" TEXT NOT NULL,
+    "processed_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "processed_messages_pkey" PRIMARY KEY ("message_id","handler")
+);
+`;
+
+/**
+ * Records that handler processed the message; true the first time, false for a redelivery.
+ * Call it inside the transaction that applies the handler's effects and apply them only when
+ * it returns true: the record and the effects then commit (or roll back) together.
+ */
+export async function markProcessed(tx: SqlExecutor, messageId: string, handler: string): Promise<boolean> {
+  const inserted = await tx.$executeRawUnsafe(
+    'INSERT INTO processed_messages (message_id, handler) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING',
+    messageId,
+    handler,
+  );
+  return inserted === 1;
+}

@@ -1,0 +1,261 @@
+import { Client, Pool, type PoolClient } from 'pg';
+import { getLogger } from '../logging';
+import type { EventEnvelope, EventPublisher } from '../messaging';
+import { outboxPublished, outboxPublishFailures, trackBacklog } from './outbox-metrics';
+import { DEFAULT_OUTBOX_CHANNEL } from './outbox-schema';
+
+const log = getLogger('outbox');
+
+/** Options of the outbox relay, with their defaults. */
+export interface OutboxRelayOptions {
+  /** postgresql:// URL of the service's database (the one holding outbox_messages). */
+  databaseUrl: string;
+  /** Where rows go; in services, the RabbitMqEventBus. */
+  publisher: EventPublisher;
+  /** LISTEN/NOTIFY channel enqueue notifies on. Default 'outbox'. */
+  channel?: string;
+  /** Rows published per transaction. Default 100. */
+  batchSize?: number;
+  /** Sweep interval, in ms: the fallback when a notification was missed. Default 1000. */
+  pollIntervalMs?: number;
+  /** Wait after a failed publish before the next attempt, in ms; doubles up to maxRetryDelayMs. Default 500. */
+  retryDelayMs?: number;
+  /** Longest wait between attempts while publishing fails, in ms. Default 30000. */
+  maxRetryDelayMs?: number;
+  /** Connections of the relay's own pool (besides its LISTEN connection). Default 2. */
+  poolSize?: number;
+  /** Bound on the backlog query run at metrics scrape time, in ms. Default 1000. */
+  metricsQueryTimeoutMs?: number;
+}
+
+// First wait before re-opening a lost LISTEN connection, in ms; doubles up to 30 s.
+const LISTEN_RETRY_MS = 1000;
+// Counting stops here so a huge backlog does not make every scrape slow.
+const BACKLOG_COUNT_CAP = 100_000;
+// Only one relay (of all replicas) drains at a time, which keeps events in seq order across
+// replicas; FOR UPDATE SKIP LOCKED additionally keeps two drains from taking the same rows.
+const DRAIN_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext('outbox_messages')) AS locked";
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  payload: EventEnvelope;
+}
+
+/**
+ * Publishes outbox rows in seq order: woken by NOTIFY when a transaction that enqueued commits,
+ * and by a periodic sweep. A row is marked published only after the broker confirmed it; on a
+ * failure the batch stops (order is kept) and the relay backs off, so while the broker is down
+ * rows simply wait. Delivery is at least once: consumers dedupe with the inbox.
+ */
+export class OutboxRelay {
+  private readonly options: Required<OutboxRelayOptions>;
+  private pool: Pool | undefined;
+  private listener: Client | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private listenTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private drainRequested = false;
+  private failureDelayMs = 0;
+  private running = false;
+
+  constructor(options: OutboxRelayOptions) {
+    this.options = {
+      channel: DEFAULT_OUTBOX_CHANNEL,
+      batchSize: 100,
+      pollIntervalMs: 1000,
+      retryDelayMs: 500,
+      maxRetryDelayMs: 30_000,
+      poolSize: 2,
+      metricsQueryTimeoutMs: 1000,
+      ...options,
+    };
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.options.channel)) throw new Error(`Invalid outbox channel name: ${this.options.channel}`);
+  }
+
+  /** Starts listening and sweeping, and drains what is already waiting. Does not fail when the database is down. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.pool = new Pool({ connectionString: this.options.databaseUrl, max: this.options.poolSize, connectionTimeoutMillis: 5000 });
+    this.pool.on('error', (error) => log.warn('Outbox pool connection failed', { error }));
+    await this.listen(LISTEN_RETRY_MS);
+    this.pollTimer = setInterval(() => this.requestDrain(), this.options.pollIntervalMs);
+    trackBacklog(this, true);
+    this.requestDrain();
+  }
+
+  /** Stops waking up, waits for the running drain, and closes the database connections. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    trackBacklog(this, false);
+    for (const timer of [this.pollTimer, this.retryTimer, this.listenTimer]) clearTimeout(timer);
+    await this.draining;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    await this.pool?.end();
+  }
+
+  /** Asks for a drain; if one is running, another follows it. */
+  requestDrain(): void {
+    if (!this.running) return;
+    this.drainRequested = true;
+    if (this.draining || this.retryTimer) return;
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+      if (this.drainRequested && !this.retryTimer) this.requestDrain();
+    });
+  }
+
+  /** Unpublished rows (up to a cap) and the age of the oldest, bounded by metricsQueryTimeoutMs. */
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const pool = this.pool;
+    if (!pool) return { count: 0, oldestAgeSeconds: 0 };
+    const query = pool.query<{ count: number; age: number | null }>(
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_messages WHERE published_at IS NULL LIMIT $1) capped) AS count,
+              (SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 FROM outbox_messages
+                WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS age`,
+      [BACKLOG_COUNT_CAP],
+    );
+    const { rows } = await withTimeout(query, this.options.metricsQueryTimeoutMs, 'outbox backlog query');
+    return { count: rows[0]?.count ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.age ?? 0) };
+  }
+
+  private async drainLoop(): Promise<void> {
+    while (this.drainRequested && this.running) {
+      this.drainRequested = false;
+      let outcome: { published: number; failed: boolean; full: boolean };
+      try {
+        outcome = await this.drainBatch();
+      } catch (error) {
+        log.warn('Outbox drain failed', { error });
+        outcome = { published: 0, failed: true, full: false };
+      }
+      if (outcome.failed) {
+        this.backOff();
+        return;
+      }
+      if (this.failureDelayMs > 0) log.info('Outbox publishing recovered');
+      this.failureDelayMs = 0;
+      if (outcome.full) this.drainRequested = true;
+    }
+  }
+
+  private backOff(): void {
+    if (!this.running) return;
+    const { retryDelayMs, maxRetryDelayMs } = this.options;
+    this.failureDelayMs = this.failureDelayMs === 0 ? retryDelayMs : Math.min(this.failureDelayMs * 2, maxRetryDelayMs);
+    this.drainRequested = true;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.requestDrain();
+    }, this.failureDelayMs);
+  }
+
+  // One transaction: lock a batch, publish in order, mark what the broker confirmed.
+  private async drainBatch(): Promise<{ published: number; failed: boolean; full: boolean }> {
+    const client = await this.pool!.connect();
+    let broken = false;
+    // A checked-out client that loses its connection between queries (while we wait for the
+    // broker) emits 'error'; without a listener that would crash the process.
+    const onLost = (error: Error) => {
+      broken = true;
+      log.warn('Outbox database connection lost during a drain', { error });
+    };
+    client.on('error', onLost);
+    try {
+      await client.query('BEGIN');
+      const { rows: lock } = await client.query<{ locked: boolean }>(DRAIN_LOCK_SQL);
+      if (!lock[0]?.locked) {
+        await client.query('ROLLBACK');
+        return { published: 0, failed: false, full: false };
+      }
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, type, payload FROM outbox_messages WHERE published_at IS NULL
+          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      );
+      const published = await this.publishInOrder(client, rows);
+      await client.query('COMMIT');
+      for (const row of rows.slice(0, published)) outboxPublished.inc({ type: row.type });
+      return { published, failed: published < rows.length, full: rows.length === this.options.batchSize };
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.removeListener('error', onLost);
+      client.release(broken);
+    }
+  }
+
+  private async publishInOrder(client: PoolClient, rows: OutboxRow[]): Promise<number> {
+    const publishedIds: string[] = [];
+    for (const row of rows) {
+      try {
+        await this.options.publisher.publish(row.payload);
+        publishedIds.push(row.id);
+      } catch (error) {
+        outboxPublishFailures.inc();
+        if (this.failureDelayMs === 0) log.warn('Outbox publish failed, will retry', { type: row.type, messageId: row.id, error });
+        await client.query('UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+          row.id,
+          String((error as Error)?.message ?? error).slice(0, 1000),
+        ]);
+        break;
+      }
+    }
+    if (publishedIds.length > 0) {
+      await client.query('UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])', [publishedIds]);
+    }
+    return publishedIds.length;
+  }
+
+  // A dedicated connection for LISTEN; re-established (and followed by a sweep) when it drops.
+  private async listen(delayMs: number): Promise<void> {
+    if (!this.running) return;
+    const client = new Client({ connectionString: this.options.databaseUrl, keepAlive: true, connectionTimeoutMillis: 5000 });
+    const retry = (error: unknown) => {
+      if (!this.running || (this.listener && this.listener !== client)) return;
+      const wasListening = this.listener === client;
+      if (wasListening) log.warn('Outbox listener connection lost, reconnecting', { error });
+      this.listener = undefined;
+      client.removeAllListeners('end');
+      client.end().catch(() => undefined);
+      const wait = wasListening ? LISTEN_RETRY_MS : delayMs;
+      clearTimeout(this.listenTimer);
+      this.listenTimer = setTimeout(() => void this.listen(Math.min(wait * 2, 30_000)), wait);
+    };
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection ended')));
+    client.on('notification', (message) => {
+      if (message.channel === this.options.channel) this.requestDrain();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.options.channel}"`);
+    } catch (error) {
+      log.warn('Outbox listener cannot connect, retrying', { error });
+      retry(error);
+      return;
+    }
+    if (!this.running) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    // Notifications sent while we were not listening are lost: sweep once.
+    this.requestDrain();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

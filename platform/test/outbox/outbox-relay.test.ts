@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, type PoolClient } from 'pg';
+import { setLoggingSilent } from '../../src/logging';
+import { createEnvelope, sqlExecutorFromPg, type EventEnvelope, type EventPublisher } from '../../src/messaging';
+import { enqueue, OutboxRelay } from '../../src/outbox';
+import { MessageCollector, TEST_BROKER_URL, waitFor } from '../../src/testing';
+import { eventBusFixture } from '../support/event-bus-fixture';
+import { metricValue } from '../support/metrics';
+import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
+
+const buses = eventBusFixture();
+const relays: OutboxRelay[] = [];
+let collector: MessageCollector | undefined;
+let databaseUrl: string;
+let pool: Pool;
+
+beforeAll(async () => {
+  setLoggingSilent(true);
+  databaseUrl = await createOutboxDatabase();
+  pool = new Pool({ connectionString: databaseUrl, max: 4 });
+});
+beforeEach(async () => {
+  await pool.query('TRUNCATE outbox_messages');
+});
+afterEach(async () => {
+  await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+  await collector?.close();
+  collector = undefined;
+  await buses.cleanup();
+});
+afterAll(async () => {
+  await pool.end();
+  await dropOutboxDatabase(databaseUrl);
+  setLoggingSilent(false);
+});
+
+async function inTransaction(fn: (client: PoolClient) => Promise<void>, outcome: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await fn(client);
+    await client.query(outcome);
+  } finally {
+    client.release();
+  }
+}
+
+async function enqueueCommitted(envelope: EventEnvelope): Promise<void> {
+  await inTransaction((client) => enqueue(sqlExecutorFromPg(client), envelope));
+}
+
+const buildEvent = (n = 0) => createEnvelope('order.created', 1, { orderId: randomUUID(), n });
+
+async function startRelay(publisher: EventPublisher, options: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) {
+  const relay = new OutboxRelay({ databaseUrl, publisher, pollIntervalMs: 60_000, retryDelayMs: 50, maxRetryDelayMs: 200, ...options });
+  relays.push(relay);
+  await relay.start();
+  return relay;
+}
+
+/** A bus and a collector bound to its exchange. */
+async function startBusAndCollector() {
+  const bus = buses.create();
+  await bus.start();
+  collector = await MessageCollector.bindTo(TEST_BROKER_URL, bus.topology.exchange);
+  return { bus, collector };
+}
+
+describe('Outbox relay', () => {
+  test('When a transaction that enqueued an event commits, then the event is published within a second (woken by NOTIFY)', async () => {
+    // Arrange: the sweep runs once a minute, so only the notification can explain a quick publish.
+    const { bus, collector } = await startBusAndCollector();
+    await startRelay(bus, { pollIntervalMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the start-up sweep finish
+    const envelope = buildEvent();
+    const publishedBefore = await metricValue('outbox_messages_published_total', { type: 'order.created' });
+
+    // Act
+    const committedAt = Date.now();
+    await enqueueCommitted(envelope);
+
+    // Assert
+    const [message] = await collector.waitForCount(1, 1000);
+    expect(Date.now() - committedAt).toBeLessThan(1000);
+    expect(message!.json).toEqual(envelope);
+    expect(message!.routingKey).toBe('order.created');
+    await waitFor(async () => (await pool.query('SELECT 1 FROM outbox_messages WHERE published_at IS NOT NULL')).rowCount === 1, {
+      what: 'the row to be marked published',
+    });
+    expect(await metricValue('outbox_messages_published_total', { type: 'order.created' })).toBe(publishedBefore + 1);
+  });
+
+  test('When the transaction rolls back, then nothing is stored or published', async () => {
+    // Arrange
+    const { bus, collector } = await startBusAndCollector();
+    await startRelay(bus);
+    const rolledBack = buildEvent(1);
+    const committed = buildEvent(2);
+
+    // Act
+    await inTransaction((client) => enqueue(sqlExecutorFromPg(client), rolledBack), 'ROLLBACK');
+    await enqueueCommitted(committed);
+
+    // Assert: the relay is alive (it published the committed one) and published only that one.
+    await collector.waitForCount(1, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(collector.messages.map((m) => (m.json as EventEnvelope).id)).toEqual([committed.id]);
+    const { rows } = await pool.query('SELECT id FROM outbox_messages');
+    expect(rows.map((row) => row.id)).toEqual([committed.id]);
+  });
+
+  test('When enqueue gets a malformed envelope, then it throws and the transaction can roll back', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const malformed = { ...buildEvent(), id: 'not-a-uuid' };
+      await expect(enqueue(sqlExecutorFromPg(client), malformed)).rejects.toThrow();
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    expect((await pool.query('SELECT 1 FROM outbox_messages')).rowCount).toBe(0);
+  });
+
+  test('When publishing a row fails, then the batch stops there, the failure is recorded, and the order by seq is kept', async () => {
+    // Arrange: a publisher that refuses the third event once.
+    const published: number[] = [];
+    let refusals = 0;
+    const publisher: EventPublisher = {
+      async publish(envelope) {
+        const n = (envelope.payload as { n: number }).n;
+        if (n === 3 && refusals === 0) {
+          refusals++;
+          throw new Error('broker said no');
+        }
+        published.push(n);
+      },
+    };
+    await inTransaction(async (client) => {
+      for (const n of [1, 2, 3, 4, 5]) await enqueue(sqlExecutorFromPg(client), buildEvent(n));
+    });
+
+    // Act
+    await startRelay(publisher, { pollIntervalMs: 60_000, retryDelayMs: 100 });
+
+    // Assert
+    await waitFor(() => published.length === 5, { what: 'all five events' });
+    expect(published).toEqual([1, 2, 3, 4, 5]);
+    const { rows } = await pool.query(
+      "SELECT (payload->'payload'->>'n')::int AS n, attempts, last_error, published_at IS NOT NULL AS published FROM outbox_messages ORDER BY seq",
+    );
+    expect(rows.find((row) => row.n === 3)).toMatchObject({ attempts: 1, last_error: 'broker said no', published: true });
+    expect(rows.filter((row) => row.n !== 3).every((row) => row.attempts === 0 && row.published)).toBe(true);
+  });
+
+  test('When more rows wait than one batch holds, then the relay drains them all in seq order', async () => {
+    // Arrange
+    const published: number[] = [];
+    const publisher: EventPublisher = { publish: async (envelope) => void published.push((envelope.payload as { n: number }).n) };
+    await inTransaction(async (client) => {
+      for (let n = 1; n <= 25; n++) await enqueue(sqlExecutorFromPg(client), buildEvent(n));
+    });
+
+    // Act
+    await startRelay(publisher, { batchSize: 10 });
+
+    // Assert
+    await waitFor(() => published.length === 25, { what: '25 events' });
+    expect(published).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  test('When metrics are scraped while rows wait, then the backlog gauges report their count and age', async () => {
+    // Arrange: a publisher that is down, so rows stay.
+    const publisher: EventPublisher = {
+      publish: async () => {
+        throw new Error('down');
+      },
+    };
+    await inTransaction(async (client) => {
+      for (const n of [1, 2, 3]) await enqueue(sqlExecutorFromPg(client), buildEvent(n));
+    });
+    await pool.query("UPDATE outbox_messages SET created_at = now() - interval '42 seconds'");
+
+    // Act
+    await startRelay(publisher);
+    const count = await metricValue('outbox_unpublished_messages');
+    const age = await metricValue('outbox_oldest_unpublished_age_seconds');
+
+    // Assert
+    expect(count).toBe(3);
+    expect(age).toBeGreaterThanOrEqual(42);
+    expect(age).toBeLessThan(60);
+  });
+});

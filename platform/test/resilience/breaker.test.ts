@@ -1,0 +1,212 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DependencyUnavailableError, NotFoundError } from '../../src/errors';
+import { runWithContext, setLoggingSilent } from '../../src/logging';
+import { createBreaker, createServiceClient, ServiceCallError, type ServiceClient } from '../../src/resilience';
+import { metricValue } from '../support/metrics';
+
+/** A stub of another service whose answers the test sets. */
+interface Stub {
+  url: string;
+  hits: number;
+  answer: { status: number; body?: unknown; delayMs?: number };
+  lastHeaders: http.IncomingHttpHeaders;
+  lastBody: string;
+  connections: number;
+  server: http.Server;
+}
+
+let stub: Stub;
+let client: ServiceClient;
+const breakers: Array<{ shutdown(): void }> = [];
+
+beforeAll(() => setLoggingSilent(true));
+beforeEach(async () => {
+  const server = http.createServer((req, res) => {
+    stub.hits++;
+    stub.lastHeaders = req.headers;
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      stub.lastBody = body;
+      const { status, body: answer, delayMs = 0 } = stub.answer;
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(answer === undefined ? '' : JSON.stringify(answer));
+      }, delayMs);
+    });
+  });
+  server.on('connection', () => stub.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  stub = { url: `http://127.0.0.1:${port}`, hits: 0, answer: { status: 200, body: {} }, lastHeaders: {}, lastBody: '', connections: 0, server };
+  client = createServiceClient({ service: 'user-service', baseUrl: stub.url, internalToken: 'internal-token-for-tests-0123456789abcdef', timeoutMs: 1000 });
+});
+afterEach(async () => {
+  for (const breaker of breakers.splice(0)) breaker.shutdown();
+  client.close();
+  stub.server.closeAllConnections();
+  await new Promise((resolve) => stub.server.close(resolve));
+});
+afterAll(() => setLoggingSilent(false));
+
+/** What a domain's user-service client looks like: 404 becomes a domain error, inside the breaker. */
+function userLookupBreaker(options: Parameters<typeof createBreaker>[2] = {}) {
+  const breaker = createBreaker(
+    'user-service',
+    async (userId: string) => {
+      const response = await client.get<{ id: string }>(`/users/${userId}`);
+      if (response.status === 404) throw new NotFoundError('user');
+      return response.body;
+    },
+    { volumeThreshold: 5, resetTimeoutMs: 500, timeoutMs: 300, ...options },
+  );
+  breakers.push(breaker);
+  return breaker;
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('createBreaker', () => {
+  test('When the dependency answers 404 many times, then the caller gets its own error and the breaker stays closed', async () => {
+    // Arrange
+    const breaker = userLookupBreaker();
+    stub.answer = { status: 404, body: { code: 'user-not-found' } };
+
+    // Act
+    const errors = await Promise.all(Array.from({ length: 10 }, () => failureOf(breaker.fire('u1'))));
+
+    // Assert
+    expect(errors.every((error) => error instanceof NotFoundError)).toBe(true);
+    expect(breaker.state()).toBe('closed');
+    expect(stub.hits).toBe(10);
+  });
+
+  test('When the dependency keeps failing, then the breaker opens and later calls fail fast with 503 and Retry-After', async () => {
+    // Arrange
+    const breaker = userLookupBreaker({ resetTimeoutMs: 2000 });
+    stub.answer = { status: 500, body: { code: 'internal-error' } };
+    const opensBefore = await metricValue('circuit_breaker_events_total', { breaker: 'user-service', event: 'open' });
+
+    // Act
+    const failures = [];
+    for (let i = 0; i < 5; i++) failures.push(await failureOf(breaker.fire('u1')));
+    const hitsWhenOpened = stub.hits;
+    const startedAt = Date.now();
+    const rejected = await failureOf(breaker.fire('u1'));
+    const elapsedMs = Date.now() - startedAt;
+
+    // Assert
+    expect(failures.every((error) => error instanceof DependencyUnavailableError)).toBe(true);
+    expect(breaker.state()).toBe('open');
+    expect(elapsedMs).toBeLessThan(100);
+    expect(stub.hits).toBe(hitsWhenOpened);
+    expect(rejected).toBeInstanceOf(DependencyUnavailableError);
+    expect(rejected).toMatchObject({ httpStatus: 503, code: 'user-service-unavailable', headers: { 'Retry-After': '2' } });
+    await expect(breaker.breakerCheck()).resolves.toEqual({ state: 'open' });
+    expect(await metricValue('circuit_breaker_state', { breaker: 'user-service' })).toBe(2);
+    expect(await metricValue('circuit_breaker_events_total', { breaker: 'user-service', event: 'open' })).toBe(opensBefore + 1);
+  });
+
+  test('When the dependency is unreachable, then the failure is a 503 and counts towards opening', async () => {
+    // Arrange: nothing listens on the stub's port any more.
+    stub.server.close();
+    const breaker = userLookupBreaker();
+
+    // Act
+    const errors = [];
+    for (let i = 0; i < 5; i++) errors.push(await failureOf(breaker.fire('u1')));
+
+    // Assert
+    expect(errors.every((error) => error instanceof DependencyUnavailableError)).toBe(true);
+    expect((errors[0] as DependencyUnavailableError).cause).toBeInstanceOf(ServiceCallError);
+    expect(breaker.state()).toBe('open');
+  });
+
+  test('When a call takes longer than the timeout, then it fails with 503 at the timeout instead of hanging', async () => {
+    // Arrange
+    const breaker = userLookupBreaker({ timeoutMs: 100 });
+    stub.answer = { status: 200, body: { id: 'u1' }, delayMs: 800 };
+
+    // Act
+    const startedAt = Date.now();
+    const error = await failureOf(breaker.fire('u1'));
+
+    // Assert
+    expect(Date.now() - startedAt).toBeLessThan(400);
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect((error as DependencyUnavailableError).headers['Retry-After']).toBe('1');
+  });
+
+  test('When the reset timeout passes and the trial call succeeds, then the breaker closes again', async () => {
+    // Arrange
+    const breaker = userLookupBreaker({ resetTimeoutMs: 300 });
+    stub.answer = { status: 503 };
+    for (let i = 0; i < 5; i++) await failureOf(breaker.fire('u1'));
+    expect(breaker.state()).toBe('open');
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const stateBeforeTrial = breaker.state();
+    stub.answer = { status: 200, body: { id: 'u1' } };
+    const result = await breaker.fire('u1');
+
+    // Assert
+    expect(stateBeforeTrial).toBe('half-open');
+    expect(result).toEqual({ id: 'u1' });
+    expect(breaker.state()).toBe('closed');
+    expect(await metricValue('circuit_breaker_state', { breaker: 'user-service' })).toBe(0);
+  });
+
+  test('When one early call fails, then the breaker does not open (volume threshold)', async () => {
+    const breaker = userLookupBreaker();
+    stub.answer = { status: 500 };
+    await failureOf(breaker.fire('u1'));
+    expect(breaker.state()).toBe('closed');
+  });
+});
+
+describe('ServiceClient', () => {
+  test('When calling another service, then the internal token, request id and JSON body are sent over a kept-alive connection', async () => {
+    // Arrange
+    stub.answer = { status: 201, body: { id: 'o1' } };
+
+    // Act
+    const first = await runWithContext({ requestId: 'req-123' }, () => client.post('/orders', { total: 42 }));
+    const second = await client.get('/orders/o1');
+
+    // Assert
+    expect(first).toEqual({ status: 201, body: { id: 'o1' } });
+    expect(second.status).toBe(201);
+    expect(stub.lastHeaders['x-internal-token']).toBe('internal-token-for-tests-0123456789abcdef');
+    expect(stub.connections).toBe(1);
+    stub.answer = { status: 200, body: {} };
+    await runWithContext({ requestId: 'req-456' }, () => client.post('/orders', { total: 7 }));
+    expect(stub.lastHeaders['x-request-id']).toBe('req-456');
+    expect(stub.lastHeaders['content-type']).toBe('application/json');
+    expect(JSON.parse(stub.lastBody)).toEqual({ total: 7 });
+  });
+
+  test('When the service answers 5xx, then the client throws a ServiceCallError with the status', async () => {
+    stub.answer = { status: 502 };
+    const error = await failureOf(client.get('/users/u1'));
+    expect(error).toBeInstanceOf(ServiceCallError);
+    expect(error).toMatchObject({ failure: 'server-error', status: 502 });
+  });
+
+  test('When the service does not answer within the call timeout, then the client gives up with a timeout ServiceCallError', async () => {
+    stub.answer = { status: 200, body: {}, delayMs: 500 };
+    const startedAt = Date.now();
+    const error = await failureOf(client.request({ path: '/slow', timeoutMs: 100 }));
+    expect(Date.now() - startedAt).toBeLessThan(400);
+    expect(error).toMatchObject({ name: 'ServiceCallError', failure: 'timeout' });
+  });
+});

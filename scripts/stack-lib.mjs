@@ -17,7 +17,7 @@ export const SERVICES = [
   { name: 'payment-service', port: 3003, database: 'payments' },
   { name: 'notification-service', port: 3004, database: 'notifications' },
   { name: 'api-gateway', port: 3000 },
-].filter((service) => existsSync(path.join(root, service.name, 'package.json')));
+].filter((service) => existsSync(path.join(root, service.name, 'src/main.ts')));
 
 const UPSTREAM_URL_VARIABLES = {
   'user-service': 'USER_SERVICE_URL',

@@ -1,8 +1,12 @@
 // `npm run stack`: builds, creates and migrates the databases, starts every service against
 // the local PostgreSQL and RabbitMQ with interleaved readable logs, and stops them on Ctrl-C.
-import { prepareDatabases, stackEnvironment, startService, stopAll, waitReady } from './stack-lib.mjs';
+import sinkModule from './smtp-sink.cjs';
+import stackLib from './stack-lib.cjs';
 
-const COLOURS = { 'api-gateway': 36, 'user-service': 32, 'order-service': 33, 'payment-service': 35, 'notification-service': 34 };
+const { startSmtpSink } = sinkModule;
+const { prepareDatabases, stackEnvironment, startService, stopAll, waitReady } = stackLib;
+
+const COLOURS = { 'smtp-sink': 37, 'api-gateway': 36, 'user-service': 32, 'order-service': 33, 'payment-service': 35, 'notification-service': 34 };
 
 function printLine(name, line) {
   let text = line;
@@ -16,7 +20,10 @@ function printLine(name, line) {
   process.stdout.write(`\x1b[${COLOURS[name] ?? 37}m${name.padEnd(20)}\x1b[0m ${text}\n`);
 }
 
-const services = stackEnvironment();
+// Mails the notification-service sends land here and are printed (SMTP_PORT moves it).
+const sinkPort = Number(process.env.SMTP_PORT ?? 1025);
+const sink = await startSmtpSink(sinkPort, (mail) => printLine('smtp-sink', JSON.stringify({ level: 'info', message: 'Mail received', to: mail.to, subject: mail.subject })));
+const services = stackEnvironment({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port) } });
 await prepareDatabases(services);
 const children = services.map((service) => startService(service, printLine));
 let stopping = false;
@@ -25,6 +32,7 @@ const stop = async (code) => {
   stopping = true;
   console.log('\nstack: stopping every service');
   await stopAll(children);
+  await sink.close();
   process.exit(code);
 };
 process.on('SIGINT', () => void stop(0));

@@ -29,7 +29,11 @@ let sdk: NodeSDK | undefined;
 export function startTelemetry(options: TelemetryOptions): void {
   if (sdk) return;
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.otlpEndpoint }) }));
+  if (options.otlpEndpoint) {
+    // OTEL_BSP_SCHEDULE_DELAY is the standard variable for the export interval (default 5000 ms).
+    const delay = Number(process.env.OTEL_BSP_SCHEDULE_DELAY) || undefined;
+    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.otlpEndpoint }), scheduledDelayMillis: delay }));
+  }
   if (processors.length === 0) processors.push(dropSpans);
   sdk = new NodeSDK({
     serviceName: options.serviceName,

@@ -1,17 +1,15 @@
 // The local stack as plain processes: what `npm run stack` and the end-to-end tests share.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+'use strict';
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+const { createInterface } = require('node:readline');
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
+const root = path.resolve(__dirname, '..');
 
 /** Every service of the system: folder, port, and its own database (if any). */
-export const SERVICES = [
+const SERVICES = [
   { name: 'user-service', port: 3001, database: 'users' },
   { name: 'order-service', port: 3002, database: 'orders' },
   { name: 'payment-service', port: 3003, database: 'payments' },
@@ -30,7 +28,7 @@ const UPSTREAM_URL_VARIABLES = {
  * The environment of each service. Secrets are random per stack unless given, so nothing
  * secret is committed; ports and database names can be shifted (tests run beside a stack).
  */
-export function stackEnvironment(options = {}) {
+function stackEnvironment(options = {}) {
   const postgres = options.postgresUrl ?? process.env.STACK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const prefix = options.databasePrefix ?? 'microshop_';
   const portOffset = options.portOffset ?? 0;
@@ -57,7 +55,7 @@ export function stackEnvironment(options = {}) {
 }
 
 /** Creates each service's database when missing and applies its migrations. */
-export async function prepareDatabases(services) {
+async function prepareDatabases(services) {
   const { ensureDatabase, migrate } = require(path.join(root, 'platform/dist/data/index.js'));
   for (const service of services.filter((s) => s.env.DATABASE_URL)) {
     await ensureDatabase(service.env.DATABASE_URL);
@@ -66,13 +64,13 @@ export async function prepareDatabases(services) {
 }
 
 /** Drops the stack's databases (tests). */
-export async function dropDatabases(services) {
+async function dropDatabases(services) {
   const { dropDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
   for (const service of services.filter((s) => s.env.DATABASE_URL)) await dropDatabase(service.env.DATABASE_URL);
 }
 
 /** Starts one built service as a child process; each JSON log line goes to onLine. */
-export function startService(service, onLine = () => {}) {
+function startService(service, onLine = () => {}) {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: path.join(root, service.name),
     env: { ...process.env, ...service.env },
@@ -85,7 +83,7 @@ export function startService(service, onLine = () => {}) {
 }
 
 /** Polls a service's /ready until it answers 200, or rejects after timeoutMs. */
-export async function waitReady(service, timeoutMs = 20_000) {
+async function waitReady(service, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -100,7 +98,7 @@ export async function waitReady(service, timeoutMs = 20_000) {
 }
 
 /** Sends SIGTERM to every child and waits for them to exit (SIGKILL after timeoutMs). */
-export async function stopAll(children, timeoutMs = 15_000) {
+async function stopAll(children, timeoutMs = 15_000) {
   await Promise.all(
     children.map(
       (child) =>
@@ -116,3 +114,5 @@ export async function stopAll(children, timeoutMs = 15_000) {
     ),
   );
 }
+
+module.exports = { SERVICES, stackEnvironment, prepareDatabases, dropDatabases, startService, waitReady, stopAll };

@@ -1,0 +1,26 @@
+import { z } from '@shop/platform/openapi';
+import { NOTIFICATION_STATUSES } from '../../domain/notification';
+
+// Request and response shapes; the same schemas validate input and produce the OpenAPI document.
+
+export const listNotificationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const notificationResponse = z
+  .object({
+    id: z.uuid(),
+    type: z.string().openapi({ example: 'order.paid' }),
+    orderId: z.uuid(),
+    recipient: z.email(),
+    subject: z.string(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    createdAt: z.iso.datetime(),
+    sentAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Notification');
+
+export const notificationsPage = z
+  .object({ items: z.array(notificationResponse), nextCursor: z.string().nullable() })
+  .openapi('NotificationsPage');

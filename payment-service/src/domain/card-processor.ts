@@ -1,0 +1,32 @@
+import { AppError } from '@shop/platform/errors';
+import type { CardBrand } from './card-rules';
+
+/** One charge as the processor sees it: a token, never a card number. */
+export interface ChargeRequest {
+  paymentMethod: { token: string; brand: CardBrand; last4: string };
+  amountCents: number;
+  currency: string;
+  /** The processor charges one key at most once and answers a repeat with the first result. We pass the order id. */
+  idempotencyKey: string;
+  /**
+   * Delivery attempt of the event that asked for the charge (1 = first). A real provider
+   * ignores it; the simulation uses it to fail deterministically across replicas and restarts.
+   */
+  attempt: number;
+}
+
+/** The processor's definite answer. A declined card is an answer, not an error. */
+export type ChargeResult = { outcome: 'succeeded'; processorChargeId: string } | { outcome: 'failed'; reason: string };
+
+/** Charges cards. The simulated processor implements it today; a real provider's client would replace it. */
+export interface CardProcessor {
+  /** Resolves with the processor's answer; throws ProcessorUnavailable when there is none (try again later). */
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+}
+
+/** The processor gave no answer (down, timed out): transient, so the charge is retried later. */
+export class ProcessorUnavailable extends AppError {
+  constructor(reason: string, cause?: unknown) {
+    super({ code: 'card-processor-unavailable', message: `Card processor unavailable: ${reason}`, httpStatus: 503, cause });
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { getLogger } from '@shop/platform/logging';
+import { markProcessed } from '@shop/platform/messaging';
+import { enqueue } from '@shop/platform/outbox';
+import { findPaymentMethodById } from '../data-access/payment-method-repository';
+import { findPaymentByOrderId, insertPayment, OrderAlreadyCharged } from '../data-access/payment-repository';
+import type { PaymentDb } from '../data-access/prisma-client-factory';
+import { paymentFailed, paymentSucceeded } from '../events/payment-events';
+import type { CardProcessor, ChargeResult } from './card-processor';
+import { INVALID_PAYMENT_METHOD, type Payment } from './payment';
+import { isChargeableFor } from './payment-method';
+
+const log = getLogger('charge-order');
+
+// Inbox key of this handler (platform/src/messaging/inbox.ts).
+const HANDLER = 'payment-service:charge-order';
+
+export interface ChargeOrderDeps {
+  db: PaymentDb;
+  processor: CardProcessor;
+}
+
+/** The fields of `order.created` a charge needs. */
+export interface OrderToCharge {
+  orderId: string;
+  userId: string;
+  paymentMethodId: string;
+  totalCents: number;
+  currency: string;
+}
+
+export type ChargeEffect = 'succeeded' | 'failed' | 'already-charged' | 'duplicate';
+
+/**
+ * Charges an order exactly once. An order that already has a payment is done. Otherwise the
+ * processor is asked outside any transaction (idempotency key = order id, so a repeated call
+ * cannot charge twice), then the inbox row, the payment and its `payment.*` event commit
+ * together. A concurrent charge of the same order loses on UNIQUE(order_id) and is done too.
+ * ProcessorUnavailable propagates: the bus retries the message.
+ */
+export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, order: OrderToCharge, attempt: number): Promise<ChargeEffect> {
+  const { db } = deps;
+  if (await findPaymentByOrderId(db, order.orderId)) return 'already-charged';
+
+  const result = await askProcessor(deps, order, attempt);
+  const payment: Omit<Payment, 'createdAt'> = {
+    id: randomUUID(),
+    orderId: order.orderId,
+    userId: order.userId,
+    paymentMethodId: order.paymentMethodId,
+    status: result.outcome,
+    failureReason: result.outcome === 'failed' ? result.reason : null,
+    amountCents: order.totalCents,
+    currency: order.currency,
+    processorChargeId: result.outcome === 'succeeded' ? result.processorChargeId : null,
+  };
+  let saved: Payment | 'duplicate';
+  try {
+    saved = await db.$transaction(async (tx) => {
+      if (!(await markProcessed(tx, messageId, HANDLER))) return 'duplicate';
+      const inserted = await insertPayment(tx, payment);
+      await enqueue(tx, inserted.status === 'succeeded' ? paymentSucceeded(inserted) : paymentFailed(inserted));
+      return inserted;
+    });
+  } catch (error) {
+    if (error instanceof OrderAlreadyCharged) return 'already-charged';
+    throw error;
+  }
+  if (saved === 'duplicate') return 'duplicate';
+  log.info('Order charged', { orderId: saved.orderId, paymentId: saved.id, status: saved.status, failureReason: saved.failureReason });
+  return saved.status;
+}
+
+// Business rule: a method that is missing, deleted or someone else's fails the payment without
+// asking the processor.
+async function askProcessor(deps: ChargeOrderDeps, order: OrderToCharge, attempt: number): Promise<ChargeResult> {
+  const method = await findPaymentMethodById(deps.db, order.paymentMethodId);
+  if (!isChargeableFor(method, order.userId)) return { outcome: 'failed', reason: INVALID_PAYMENT_METHOD };
+  return deps.processor.charge({
+    paymentMethod: { token: method.token, brand: method.brand, last4: method.last4 },
+    amountCents: order.totalCents,
+    currency: order.currency,
+    idempotencyKey: order.orderId,
+    attempt,
+  });
+}

@@ -1,0 +1,18 @@
+import { defineSubscription } from '@shop/platform/messaging';
+import { z } from 'zod';
+import { chargeOrder, type ChargeOrderDeps } from '../../domain/charge-order-use-case';
+
+// Our own copy of the fields we read from order-service's event.
+const orderCreated = z.object({
+  orderId: z.uuid(),
+  userId: z.uuid(),
+  paymentMethodId: z.uuid(),
+  totalCents: z.number().int().positive().max(2_147_483_647),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
+/** `order.created` → the order is charged once; `payment.succeeded` or `payment.failed` is recorded. */
+export const onOrderCreated = (deps: ChargeOrderDeps) =>
+  defineSubscription('order.created', orderCreated, async (event, meta) => {
+    await chargeOrder(deps, event.id, event.payload, meta.attempt);
+  });

@@ -1,33 +1,20 @@
-import { commonConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@shop/platform/config';
+import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, messagingConfig, port, positiveInt } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** notification-service settings, one environment variable each (same names as the other services for shared meanings). */
 export const configSchema = z
   .object({
     ...commonConfig,
+    ...databaseConfig,
+    ...internalAuthConfig,
+    ...messagingConfig,
     /** HTTP port. Default 3004. */
     PORT: port(3004),
-    /** This service's own PostgreSQL database. */
-    DATABASE_URL: postgresUrl(),
-    /** Largest Prisma connection pool. Default 10. */
-    DATABASE_POOL_MAX: positiveInt(10),
-    /** Shared secret of the gateway and the services (x-internal-token). */
-    INTERNAL_TOKEN: secret(),
-    /** RabbitMQ connection URL. */
-    RABBITMQ_URL: z.string().regex(/^amqps?:\/\/.+/, 'expected an amqp:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
-    /** Topic exchange all domain events travel on. Default microshop.events. */
-    EVENTS_EXCHANGE: z.string().min(1).default('microshop.events'),
     /**
      * Unacknowledged messages a consumer holds at once. Default 5. Each mail being sent holds one
      * pooled database connection (its row lock), so this must stay below DATABASE_POOL_MAX.
      */
     CONSUMER_PREFETCH: positiveInt(5),
-    /** Delays before each retry of a failed message, comma-separated ms. Default 1000,5000,25000. */
-    RETRY_DELAYS_MS: z
-      .string()
-      .default('1000,5000,25000')
-      .transform((value) => value.split(',').map(Number))
-      .pipe(z.array(z.number().int().positive()).min(1)),
     /** SMTP server host. Default 127.0.0.1. */
     SMTP_HOST: z.string().min(1).default('127.0.0.1'),
     /** SMTP server port. Default 1025 (Mailpit's). */
@@ -42,8 +29,6 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).default('Microshop <orders@microshop.local>'),
     /** Longest wait to connect, for the greeting and for each reply, in ms; a whole delivery is bounded to twice that. Default 5000. */
     SMTP_TIMEOUT_MS: positiveInt(5000),
-    /** OTLP/HTTP traces endpoint; tracing export is off when unset. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   })
   .refine((config) => config.CONSUMER_PREFETCH < config.DATABASE_POOL_MAX, {
     path: ['CONSUMER_PREFETCH'],

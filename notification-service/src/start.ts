@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { closeServer, listen, portOf, Shutdown, type RunningService } from '@shop/platform/lifecycle';
 import { configureLogging } from '@shop/platform/logging';
-import { RabbitMqEventBus } from '@shop/platform/messaging';
+import { eventBusFromConfig, type RabbitMqEventBus } from '@shop/platform/messaging';
 import type { NotificationServiceConfig } from './config';
 import { createPrismaClient, type NotificationDb } from './data-access/prisma-client-factory';
 import { createSmtpMailer, type SmtpMailer } from './data-access/smtp-mailer';
@@ -42,13 +42,7 @@ export async function startNotificationService(config: NotificationServiceConfig
   });
   shutdown.add('smtp transport', () => mailer.close());
 
-  const bus = new RabbitMqEventBus({
-    url: config.RABBITMQ_URL,
-    exchange: config.EVENTS_EXCHANGE,
-    serviceName: 'notification-service',
-    prefetch: config.CONSUMER_PREFETCH,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-  });
+  const bus = eventBusFromConfig(config, 'notification-service');
   subscribeNotificationConsumers(bus, { db, mailer });
   await bus.start();
   shutdown.add('message bus', () => bus.close());

@@ -1,29 +1,15 @@
-import { commonConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@shop/platform/config';
+import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** order-service settings, one environment variable each. */
 export const configSchema = z.object({
   ...commonConfig,
+  ...databaseConfig,
+  ...internalAuthConfig,
+  ...messagingConfig,
+  ...outboxConfig,
   /** HTTP port. Default 3002. */
   PORT: port(3002),
-  /** This service's own PostgreSQL database. */
-  DATABASE_URL: postgresUrl(),
-  /** Largest Prisma connection pool. Default 10. */
-  DATABASE_POOL_MAX: positiveInt(10),
-  /** Shared secret of the gateway and the services (x-internal-token). */
-  INTERNAL_TOKEN: secret(),
-  /** RabbitMQ connection URL. */
-  RABBITMQ_URL: z.string().regex(/^amqps?:\/\/.+/, 'expected an amqp:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
-  /** Topic exchange all domain events travel on. Default microshop.events. */
-  EVENTS_EXCHANGE: z.string().min(1).default('microshop.events'),
-  /** Unacknowledged messages a consumer holds at once. Default 10. */
-  CONSUMER_PREFETCH: positiveInt(10),
-  /** Delays before each retry of a failed message, comma-separated ms. Default 1000,5000,25000. */
-  RETRY_DELAYS_MS: z
-    .string()
-    .default('1000,5000,25000')
-    .transform((value) => value.split(',').map(Number))
-    .pipe(z.array(z.number().int().positive()).min(1)),
   /** Base URL of user-service. Default http://127.0.0.1:3001. */
   USER_SERVICE_URL: z.url().default('http://127.0.0.1:3001'),
   /** Time limit of one user lookup, in ms. Default 1000. */
@@ -34,10 +20,6 @@ export const configSchema = z.object({
   BREAKER_RESET_TIMEOUT_MS: positiveInt(10_000),
   /** Calls in the window before the breaker may open at all. Default 5. */
   BREAKER_VOLUME_THRESHOLD: positiveInt(5),
-  /** Outbox sweep interval when no NOTIFY arrives, in ms. Default 1000. */
-  OUTBOX_POLL_INTERVAL_MS: positiveInt(1000),
-  /** OTLP/HTTP traces endpoint; tracing export is off when unset. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type OrderServiceConfig = Readonly<z.infer<typeof configSchema>>;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { closeServer, listen, portOf, Shutdown, type RunningService } from '@shop/platform/lifecycle';
 import { configureLogging } from '@shop/platform/logging';
-import { RabbitMqEventBus } from '@shop/platform/messaging';
+import { eventBusFromConfig, type RabbitMqEventBus } from '@shop/platform/messaging';
 import { OutboxRelay } from '@shop/platform/outbox';
 import type { OrderServiceConfig } from './config';
 import { createPrismaClient } from './data-access/prisma-client-factory';
@@ -26,13 +26,7 @@ export async function startOrderService(config: OrderServiceConfig): Promise<Sta
   const db = createPrismaClient(config);
   shutdown.add('database', () => db.$disconnect());
 
-  const bus = new RabbitMqEventBus({
-    url: config.RABBITMQ_URL,
-    exchange: config.EVENTS_EXCHANGE,
-    serviceName: 'order-service',
-    prefetch: config.CONSUMER_PREFETCH,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-  });
+  const bus = eventBusFromConfig(config, 'order-service');
   subscribeOrderConsumers(bus, db);
   await bus.start();
   shutdown.add('message bus', () => bus.close());

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { closeServer, listen, portOf, Shutdown, type RunningService } from '@shop/platform/lifecycle';
 import { configureLogging } from '@shop/platform/logging';
-import { RabbitMqEventBus } from '@shop/platform/messaging';
+import { eventBusFromConfig, type RabbitMqEventBus } from '@shop/platform/messaging';
 import { OutboxRelay } from '@shop/platform/outbox';
 import type { PaymentServiceConfig } from './config';
 import { createPrismaClient } from './data-access/prisma-client-factory';
@@ -29,13 +29,7 @@ export async function startPaymentService(config: PaymentServiceConfig): Promise
   // The real provider's client would replace the simulation here; nothing else changes.
   const processor = createSimulatedCardProcessor({ latencyMs: config.PROCESSOR_LATENCY_MS });
 
-  const bus = new RabbitMqEventBus({
-    url: config.RABBITMQ_URL,
-    exchange: config.EVENTS_EXCHANGE,
-    serviceName: 'payment-service',
-    prefetch: config.CONSUMER_PREFETCH,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-  });
+  const bus = eventBusFromConfig(config, 'payment-service');
   subscribePaymentConsumers(bus, { db, processor });
   await bus.start();
   shutdown.add('message bus', () => bus.close());

@@ -1,21 +1,17 @@
-import { commonConfig, loadConfig, port, positiveInt, postgresUrl, secret } from '@shop/platform/config';
+import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, port, positiveInt, secret } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** user-service settings, one environment variable each. */
 export const configSchema = z.object({
   ...commonConfig,
+  ...databaseConfig,
+  ...internalAuthConfig,
   /** HTTP port. Default 3001. */
   PORT: port(3001),
-  /** This service's own PostgreSQL database. */
-  DATABASE_URL: postgresUrl(),
-  /** Largest Prisma connection pool. Default 10. */
-  DATABASE_POOL_MAX: positiveInt(10),
   /** HMAC key that signs access tokens; the gateway verifies with the same key. */
   JWT_SECRET: secret(),
   /** Lifetime of an access token, in seconds. Default 900 (15 minutes). */
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
-  /** Shared secret of the gateway and the services (x-internal-token). */
-  INTERNAL_TOKEN: secret(),
   /**
    * scrypt cost N (power of two). Default 16384 with p=5: one of OWASP's equivalent scrypt
    * settings (N=2^14, r=8, p=5), using 16 MiB per hash instead of 128 MiB for N=2^17, p=1.
@@ -23,8 +19,6 @@ export const configSchema = z.object({
   PASSWORD_SCRYPT_N: positiveInt(16_384).refine((n) => (n & (n - 1)) === 0, 'expected a power of two'),
   /** scrypt parallelisation p. Default 5. */
   PASSWORD_SCRYPT_P: positiveInt(5),
-  /** OTLP/HTTP traces endpoint; tracing export is off when unset. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type UserServiceConfig = Readonly<z.infer<typeof configSchema>>;

@@ -1,13 +1,6 @@
-// Applies this service's migrations (the images' start command and the Kubernetes Job run it before serving).
+// Applies this service's migrations; the container start command and the Kubernetes init
+// container run it before the service serves.
 import path from 'node:path';
-import { migrate } from '@shop/platform/data';
-import { postgresUrl } from '@shop/platform/config';
+import { runMigrateCommand } from '@shop/platform/data';
 
-const databaseUrl = postgresUrl().parse(process.env.DATABASE_URL);
-migrate(databaseUrl, path.join(__dirname, '../../prisma/migrations')).then(
-  (applied) => console.log(JSON.stringify({ message: 'Migrations up to date', applied })),
-  (error: unknown) => {
-    console.error(`migrate: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runMigrateCommand(path.join(__dirname, '../../prisma/migrations'));

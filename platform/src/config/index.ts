@@ -43,4 +43,42 @@ export const commonConfig = {
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
   /** Grace period for in-flight work on SIGTERM, in milliseconds. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces; tracing export is off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+};
+
+/** Settings of a service that owns a database. */
+export const databaseConfig = {
+  /** This service's own PostgreSQL database. */
+  DATABASE_URL: postgresUrl(),
+  /** Largest Prisma connection pool. Default 10. */
+  DATABASE_POOL_MAX: positiveInt(10),
+};
+
+/** Settings of a service that calls, or is called by, other services. */
+export const internalAuthConfig = {
+  /** Shared secret of the gateway and the services (x-internal-token). */
+  INTERNAL_TOKEN: secret(),
+};
+
+/** Settings of a service that publishes or consumes events. */
+export const messagingConfig = {
+  /** RabbitMQ connection URL. Default amqp://guest:guest@127.0.0.1:5672. */
+  RABBITMQ_URL: z.string().regex(/^amqps?:\/\/.+/, 'expected an amqp:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+  /** Topic exchange all domain events travel on. Default microshop.events. */
+  EVENTS_EXCHANGE: z.string().min(1).default('microshop.events'),
+  /** Unacknowledged messages a consumer holds at once. Default 10. */
+  CONSUMER_PREFETCH: positiveInt(10),
+  /** Delays before each retry of a failed message, comma-separated ms; then the dead queue. Default 1000,5000,25000. */
+  RETRY_DELAYS_MS: z
+    .string()
+    .default('1000,5000,25000')
+    .transform((value) => value.split(',').map(Number))
+    .pipe(z.array(z.number().int().positive()).min(1)),
+};
+
+/** Settings of a service that publishes through the transactional outbox. */
+export const outboxConfig = {
+  /** Outbox sweep interval when no NOTIFY arrives, in ms. Default 1000. */
+  OUTBOX_POLL_INTERVAL_MS: positiveInt(1000),
 };

@@ -2,3 +2,4 @@ export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './data
 export { migrate, readMigrations, type MigrationFile } from './migrate';
 export { createPrismaAdapter, databaseCheck, isUniqueViolation, type PingablePrisma, type PrismaPoolOptions } from './prisma';
 export { decodeCursor, encodeCursor, toPage, type PageCursor } from './cursor';
+export { runMigrateCommand } from './migrate-command';

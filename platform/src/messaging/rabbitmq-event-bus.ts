@@ -265,3 +265,22 @@ async function waitAll(tasks: Set<Promise<void>>, timeoutMs: number): Promise<vo
   await Promise.race([Promise.allSettled([...tasks]), timeout]);
   clearTimeout(timer);
 }
+
+/** The messagingConfig settings (platform/src/config) a service's bus is built from. */
+export interface EventBusSettings {
+  RABBITMQ_URL: string;
+  EVENTS_EXCHANGE: string;
+  CONSUMER_PREFETCH: number;
+  RETRY_DELAYS_MS: readonly number[];
+}
+
+/** The bus of one service, configured from its validated messaging settings. */
+export function eventBusFromConfig(config: EventBusSettings, serviceName: string): RabbitMqEventBus {
+  return new RabbitMqEventBus({
+    url: config.RABBITMQ_URL,
+    exchange: config.EVENTS_EXCHANGE,
+    serviceName,
+    prefetch: config.CONSUMER_PREFETCH,
+    retryDelaysMs: config.RETRY_DELAYS_MS,
+  });
+}

@@ -18,7 +18,8 @@ export type GatewayApp = Express & { close: () => void };
 
 /**
  * The gateway: request id → helmet → metrics → its own routes (health, ready, metrics, OpenAPI,
- * docs) → identity headers stripped → JWT → rate limits → routing table → JSON 404 / errors.
+ * docs) → identity headers stripped → JWT (a refused token still counts against the rate limit)
+ * → rate limits → routing table → JSON 404 / errors.
  * No body parser: request bodies stream to the services untouched.
  */
 export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayApp {
@@ -47,6 +48,7 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
     '/api',
     authenticate({ jwtSecret: config.JWT_SECRET, isPublic: (method, path) => isPublicRoute(table, method, path) }),
   );
+  app.use('/api', rateLimits.refusedAuthentication);
   app.use('/api/auth/login', rateLimits.login);
   app.use('/api', rateLimits.perClient);
   for (const route of table) {

@@ -32,6 +32,10 @@ export const gatewayConfigSchema = z.object({
   NOTIFICATION_SERVICE_URL: serviceUrl('http://127.0.0.1:3004'),
   /** Longest an upstream may stay silent (connect or response) before the gateway answers 504, in ms. Default 5000. */
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+  /** Longest a client may take to send its request headers, in ms; then 408. Default 10000. */
+  CLIENT_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  /** Longest a client may take to send its whole request, body included, in ms; then 408. Default 30000. */
+  CLIENT_REQUEST_TIMEOUT_MS: positiveInt(30_000),
   /** Length of one rate-limit window, in ms. Default 60000. */
   RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
   /** Requests one client (user id when signed in, else IP) may make per window. Default 600. */

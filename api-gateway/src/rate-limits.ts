@@ -1,8 +1,8 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { verifiedClaimsOf } from './auth-middleware';
 import type { GatewayConfig } from './config';
-import { RateLimitedError } from './gateway-errors';
+import { InvalidTokenError, MissingTokenError, RateLimitedError, TokenExpiredError } from './gateway-errors';
 
 /** The gateway's limiters and the stores they count in. */
 export interface RateLimits {
@@ -10,6 +10,12 @@ export interface RateLimits {
   perClient: RequestHandler;
   /** POST /api/auth/login per IP, far stricter: it slows password guessing. */
   login: RequestHandler;
+  /**
+   * Error middleware after authentication: a request refused with 401 still counts against its
+   * IP's per-client limit (and is answered 429 past it), so clients sending bad tokens are
+   * limited like everyone else instead of never reaching the limiter.
+   */
+  refusedAuthentication: ErrorRequestHandler;
   /** Stops the stores' reset timers (shutdown). */
   close: () => void;
 }
@@ -59,9 +65,17 @@ export function createRateLimits(config: GatewayConfig): RateLimits {
     keyGenerator: (req) => `ip:${clientIp(req)}`,
   });
 
+  const isRefusedAuthentication = (error: unknown) =>
+    error instanceof MissingTokenError || error instanceof InvalidTokenError || error instanceof TokenExpiredError;
+
   return {
     perClient,
     login: (req, res, next) => (req.method === 'POST' ? loginLimiter(req, res, next) : next()),
+    refusedAuthentication: (error, req, res, next) => {
+      if (!isRefusedAuthentication(error)) return next(error);
+      // Under the limit the limiter calls next() and the 401 goes on; over it, next(RateLimitedError).
+      void perClient(req, res, (limited?: unknown) => next(limited ?? error));
+    },
     close: () => {
       perClientStore.shutdown();
       loginStore.shutdown();

@@ -4,12 +4,6 @@ import { createGatewayApp } from './app';
 import type { GatewayConfig } from './config';
 import { createUpstreamAgent } from './upstream-agent';
 
-// Slow-client protection: a client gets this long to send its headers, and its whole request
-// (408 after). Node checks both every 30 s (connectionsCheckingInterval, fixed once the
-// platform's listen() has created the server), so a stalled client is cut 10–40 s in.
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-
 /** A started gateway: its server and the port it listens on (tests start it on port 0). */
 export interface RunningGateway extends RunningService {
   server: Server;
@@ -20,9 +14,12 @@ export interface RunningGateway extends RunningService {
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const agent = createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const app = createGatewayApp(config, agent);
-  const server = await listen(app, config.PORT);
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // Slow-client protection: a client that does not send its headers, or its whole request, in
+  // time gets a 408 and is disconnected.
+  const server = await listen(app, config.PORT, {
+    headersTimeoutMs: config.CLIENT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.CLIENT_REQUEST_TIMEOUT_MS,
+  });
 
   const shutdown = new Shutdown();
   shutdown.add('upstream agent', async () => agent.destroy());

@@ -16,7 +16,8 @@ export function upstreamReadinessChecks(services: UpstreamService[], agent: Agen
           const { status } = await getFromUpstream(upstreamUrl(service.target, '/health'), { agent, timeoutMs });
           return status === 200 ? { reachable: true } : { reachable: false, error: `answered ${status}` };
         } catch (error) {
-          return { reachable: false, error: (error as Error).message };
+          // /ready is public: the error code (ECONNREFUSED, ENOTFOUND...) helps, the message would show internal addresses.
+          return { reachable: false, error: (error as NodeJS.ErrnoException).code ?? 'no answer in time' };
         }
       },
     ]),

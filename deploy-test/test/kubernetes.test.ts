@@ -101,6 +101,8 @@ describe.each(variants)('k8s/%s rendered with kubectl kustomize', (variant) => {
   test('When the gateway is exposed, then the Ingress routes to its Service port', () => {
     const [ingress, ...others] = ofKind(manifests, 'Ingress');
     const backend = ingress!.spec.rules[0].http.paths[0].backend.service;
+    // Only the public API is exposed; /metrics and /ready stay inside the cluster.
+    expect(ingress!.spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual(['/api']);
     const service = find(manifests, 'Service', backend.name);
 
     expect(others).toEqual([]);

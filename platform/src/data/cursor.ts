@@ -11,14 +11,18 @@ export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString('base64url');
 }
 
+// Exactly what encodeCursor writes: a canonical ISO instant and a UUID (the id columns are uuid).
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 /** Decodes a cursor from a query string; a tampered or foreign one is a 400, not a 500. */
 export function decodeCursor(raw: string): PageCursor {
-  const [iso, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) {
+  const match = CURSOR.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  const createdAt = new Date(match?.[1] ?? '');
+  // Years before 0001 round-trip through Date but cannot be sent to PostgreSQL.
+  if (!match || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== match[1] || createdAt.getUTCFullYear() < 1) {
     throw new ValidationError([{ path: 'cursor', message: 'Invalid cursor' }]);
   }
-  return { createdAt, id };
+  return { createdAt, id: match[2]! };
 }
 
 /** Splits limit+1 fetched rows into a page and the cursor of the next one (null at the end). */

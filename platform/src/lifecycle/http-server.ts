@@ -3,16 +3,36 @@ import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:http';
 
+/** Options of listen, with their defaults. */
+export interface ListenOptions {
+  /** Interface to bind. Default 0.0.0.0. */
+  host?: string;
+  /** Longest a client may take to send its request headers, in ms (then 408). Default 66000. */
+  headersTimeoutMs?: number;
+  /** Longest a client may take to send its whole request, in ms (then 408). Default 300000 (Node's). */
+  requestTimeoutMs?: number;
+}
+
 /** Starts an HTTP server on port (0 = any free port) and resolves once it listens. */
-export async function listen(app: RequestListener, port: number, host = '0.0.0.0'): Promise<Server> {
-  const server = createServer(app);
+export async function listen(app: RequestListener, port: number, options: ListenOptions = {}): Promise<Server> {
+  const headersTimeout = options.headersTimeoutMs ?? 66_000;
+  const requestTimeout = options.requestTimeoutMs ?? 300_000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // How often Node looks for clients past those limits; fixed at creation, so it is set here
+      // (Node's 30 s default would let a stalled client linger up to 30 s past its limit).
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(headersTimeout / 2))),
+    },
+    app,
+  );
   // Longer than the keep-alive timeout of proxies in front (the gateway's agent, nginx, load
   // balancers), so they never reuse a socket this server is closing.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(port, options.host ?? '0.0.0.0', () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,3 +1,3 @@
-export { closeServer, listen, portOf } from './http-server';
+export { closeServer, listen, portOf, type ListenOptions } from './http-server';
 export { runMain, type RunningService } from './run-main';
 export { Shutdown } from './shutdown';

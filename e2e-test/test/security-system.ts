@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { Shop } from './security-actors';
+import { HttpClient } from './security-client';
+import type { Secrets } from './security-leaks';
+import { startSystem, type RunningSystem } from './system';
+
+export type ServiceName = 'user-service' | 'order-service' | 'payment-service' | 'notification-service';
+
+// Ports as scripts/stack-lib.cjs lays them out, shifted by the same offset as the gateway's 3000.
+const BASE_PORTS: Record<ServiceName, number> = {
+  'user-service': 3001,
+  'order-service': 3002,
+  'payment-service': 3003,
+  'notification-service': 3004,
+};
+
+/** The running system, a recording client of its gateway, and the secrets the suite knows. */
+export interface SecuritySystem {
+  system: RunningSystem;
+  /** Client of the gateway's origin (paths start with /api). */
+  gateway: HttpClient;
+  shop: Shop;
+  secrets: Secrets;
+  /** A client straight to one service's port, past the gateway, recording into the same list. */
+  direct: (service: ServiceName) => HttpClient;
+  /** Every exchange of the suite, gateway and direct. */
+  exchanges: () => HttpClient['exchanges'];
+}
+
+/**
+ * startSystem() with secrets the suite chose: stack-lib takes JWT_SECRET and INTERNAL_TOKEN from
+ * the environment when set, so the suite can mint tokens as user-service does (expired, tampered,
+ * admin) and check no answer ever carries either secret.
+ */
+export async function startSecuritySystem(): Promise<SecuritySystem> {
+  const jwtSecret = randomBytes(32).toString('hex');
+  const internalToken = randomBytes(32).toString('hex');
+  const saved = { JWT_SECRET: process.env.JWT_SECRET, INTERNAL_TOKEN: process.env.INTERNAL_TOKEN };
+  process.env.JWT_SECRET = jwtSecret;
+  process.env.INTERNAL_TOKEN = internalToken;
+  let system: RunningSystem;
+  try {
+    system = await startSystem();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const gateway = HttpClient.of(system.gateway);
+  const offset = gateway.port - 3000;
+  const directClients = new Map<ServiceName, HttpClient>();
+  const direct = (service: ServiceName) => {
+    let client = directClients.get(service);
+    if (!client) directClients.set(service, (client = new HttpClient('127.0.0.1', BASE_PORTS[service] + offset)));
+    return client;
+  };
+  return {
+    system,
+    gateway,
+    shop: new Shop(gateway, jwtSecret),
+    secrets: { internalToken, jwtSecret, passwords: [], cardNumbers: [] },
+    direct,
+    exchanges: () => [...gateway.exchanges, ...[...directClients.values()].flatMap((c) => c.exchanges)],
+  };
+}

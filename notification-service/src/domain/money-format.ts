@@ -10,9 +10,20 @@ export const MAIL_LOCALE = 'en-US';
  */
 export function formatMoney(minorUnits: number, currency: string): string {
   if (!Number.isSafeInteger(minorUnits)) throw new RangeError(`Amount must be an integer in minor units, got ${minorUnits}`);
-  const format = new Intl.NumberFormat(MAIL_LOCALE, { style: 'currency', currency });
+  const format = formatterOf(currency);
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(toDecimalString(minorUnits, digits));
+}
+
+// Building an Intl.NumberFormat is costly (it showed in profiles); one per currency is kept.
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatterOf(currency: string): Intl.NumberFormat {
+  let format = formatters.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat(MAIL_LOCALE, { style: 'currency', currency });
+    formatters.set(currency, format);
+  }
+  return format;
 }
 
 /** 4498 with 2 digits → "44.98"; -5 with 2 digits → "-0.05". */

@@ -33,9 +33,10 @@ function isHttpClientError(error: unknown): error is { status: number; type: str
   return typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string';
 }
 
-// Prisma's codes for an unreachable server (P1001), a connect timeout (P1002) and an exhausted
-// pool (P2024): the database is down or saturated, which is a 503, not a bug.
-const DATABASE_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P2024']);
+// Prisma's codes for an unreachable server (P1001), a connect timeout (P1002), an exhausted
+// pool (P2024) and a transaction that could not start in time (P2028): the database is down or
+// saturated, which is a 503, not a bug.
+const DATABASE_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P2024', 'P2028']);
 
 function isDatabaseUnreachable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -27,6 +27,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Express & { openapi: OpenApiDocument } {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are not cached by clients; hashing every body for an ETag cost CPU in profiles.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestIdMiddleware);
   app.use(helmet());

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { deleteTopology, TEST_BROKER_URL } from '@shop/platform/testing';
+import { deleteTopology, TcpProxy, TEST_BROKER_URL } from '@shop/platform/testing';
 import { startOtlpCollector, type CollectedSpan } from './otlp-collector';
 
 // The same launcher `npm run stack` uses, so the test runs the system exactly as users do.
@@ -9,7 +9,7 @@ const stack = require('../../scripts/stack-lib.cjs') as StackLib;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSmtpSink } = require('../../scripts/smtp-sink.cjs') as { startSmtpSink: (port: number) => Promise<SmtpSink> };
 
-interface StackService {
+export interface StackService {
   name: string;
   port: number;
   env: Record<string, string>;
@@ -33,11 +33,52 @@ interface SmtpSink {
   close(): Promise<void>;
 }
 
+/** The processes of the system, by folder name. */
+export type ServiceName = 'api-gateway' | 'user-service' | 'order-service' | 'payment-service' | 'notification-service';
+
+/** The services that talk to RabbitMQ (and so go through the broker proxy when there is one). */
+export const MESSAGING_SERVICES = ['order-service', 'payment-service', 'notification-service'] as const;
+
+/** A process exit the test did not ask for (a crash). */
+export interface UnexpectedExit {
+  service: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+/** Options of startSystem; `startSystem()` without them runs the plain system. */
+export interface SystemOptions {
+  /**
+   * The messaging services reach RabbitMQ through a TcpProxy the test controls
+   * (`brokerProxy.cut()` / `.restore()`), so the machine's broker stays up. Default false.
+   */
+  brokerProxy?: boolean;
+  /** Extra environment for every service, applied over the defaults below. */
+  env?: Record<string, string>;
+  /** Shift of the services' ports from 3000–3004. Default: a random slot in 10000–10494. */
+  portOffset?: number;
+}
+
 export interface RunningSystem {
   gateway: string;
   mails: Mail[];
   spans: CollectedSpan[];
   logs: Array<{ service: string; line: Record<string, unknown> }>;
+  /** The run's own events exchange (consumer queues are `<exchange>.<service>`). */
+  exchange: string;
+  /** Each service as launched: name, port and environment (DATABASE_URL included). */
+  services: StackService[];
+  /** The broker proxy, when started with `brokerProxy: true`. */
+  brokerProxy?: TcpProxy;
+  /** Exits of service processes that neither kill() nor stop() asked for. */
+  unexpectedExits: UnexpectedExit[];
+  /** Sends signal (default SIGKILL: no shutdown code runs) to one service and waits for it to exit. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service again with the same environment and port; resolves once it is ready. */
+  start(service: ServiceName, timeoutMs?: number): Promise<void>;
+  /** True while the service's process runs. */
+  isRunning(service: ServiceName): boolean;
   stop(): Promise<void>;
 }
 
@@ -45,14 +86,28 @@ export interface RunningSystem {
  * All five services as real processes on the local PostgreSQL and RabbitMQ, on shifted ports,
  * with their own databases and exchange, an SMTP sink and an OTLP trace receiver.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const run = randomBytes(4).toString('hex');
   const exchange = `test.e2e.${run}`;
   const sink = await startSmtpSink(0);
   const collector = await startOtlpCollector();
+  // The broker the services would use (stack-lib's default), reached through a proxy on request.
+  const realBrokerUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  let brokerProxy: TcpProxy | undefined;
+  let rabbitmqUrl: string | undefined;
+  if (options.brokerProxy) {
+    const real = new URL(realBrokerUrl);
+    brokerProxy = new TcpProxy(Number(real.port || 5672), real.hostname);
+    await brokerProxy.start();
+    const proxied = new URL(realBrokerUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(brokerProxy.port);
+    rabbitmqUrl = proxied.toString().replace(/\/$/, '');
+  }
   const services = stack.stackEnvironment({
     databasePrefix: `test_e2e_${run}_`,
-    portOffset: 7000 + (parseInt(run.slice(0, 2), 16) % 50) * 10,
+    portOffset: options.portOffset ?? 7000 + (parseInt(run.slice(0, 2), 16) % 50) * 10,
+    ...(rabbitmqUrl ? { rabbitmqUrl } : {}),
     env: {
       EVENTS_EXCHANGE: exchange,
       RETRY_DELAYS_MS: '200,400,800',
@@ -62,24 +117,49 @@ export async function startSystem(): Promise<RunningSystem> {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
   });
   await stack.prepareDatabases(services);
   const logs: RunningSystem['logs'] = [];
-  const children = services.map((service) =>
-    stack.startService(service, (name, line) => {
-      try {
-        logs.push({ service: name, line: JSON.parse(line) as Record<string, unknown> });
-      } catch {
-        logs.push({ service: name, line: { message: line } });
-      }
-    }),
-  );
+  const onLine = (name: string, line: string) => {
+    try {
+      logs.push({ service: name, line: JSON.parse(line) as Record<string, unknown> });
+    } catch {
+      logs.push({ service: name, line: { message: line } });
+    }
+  };
+
+  const unexpectedExits: UnexpectedExit[] = [];
+  const children = new Map<string, ChildProcess>();
+  const expectedExits = new WeakSet<ChildProcess>();
+  let stopping = false;
+  const launch = (service: StackService) => {
+    const child = stack.startService(service, onLine);
+    child.once('exit', (code, signal) => {
+      if (!stopping && !expectedExits.has(child)) unexpectedExits.push({ service: service.name, code, signal, at: Date.now() });
+    });
+    children.set(service.name, child);
+    return child;
+  };
+  const serviceNamed = (name: string) => {
+    const service = services.find((s) => s.name === name);
+    if (!service) throw new Error(`No service named ${name}`);
+    return service;
+  };
+  const isRunning = (name: string) => {
+    const child = children.get(name);
+    return !!child && child.exitCode === null && child.signalCode === null;
+  };
+
+  for (const service of services) launch(service);
   const stop = async () => {
-    await stack.stopAll(children);
+    stopping = true;
+    await stack.stopAll([...children.values()]);
+    await brokerProxy?.stop();
     await Promise.all([sink.close(), collector.close()]);
     await stack.dropDatabases(services);
-    const consumers = ['order-service', 'payment-service', 'notification-service'].map((s) => `${exchange}.${s}`);
+    const consumers = MESSAGING_SERVICES.map((s) => `${exchange}.${s}`);
     const queues = consumers.flatMap((q) => [q, `${q}.dead`, `${q}.retry.0`, `${q}.retry.1`, `${q}.retry.2`]);
     await deleteTopology(TEST_BROKER_URL, { exchanges: [exchange], queues });
   };
@@ -90,5 +170,30 @@ export async function startSystem(): Promise<RunningSystem> {
     throw new Error(`${(error as Error).message}\n${logs.slice(-20).map((l) => `${l.service}: ${JSON.stringify(l.line)}`).join('\n')}`);
   }
   const gateway = services.find((s) => s.name === 'api-gateway')!;
-  return { gateway: `http://127.0.0.1:${gateway.port}/api`, mails: sink.mails, spans: collector.spans, logs, stop };
+  return {
+    gateway: `http://127.0.0.1:${gateway.port}/api`,
+    mails: sink.mails,
+    spans: collector.spans,
+    logs,
+    exchange,
+    services,
+    ...(brokerProxy ? { brokerProxy } : {}),
+    unexpectedExits,
+    async kill(name, signal = 'SIGKILL') {
+      const child = children.get(name);
+      if (!child || !isRunning(name)) return;
+      expectedExits.add(child);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    },
+    async start(name, timeoutMs = 30_000) {
+      if (isRunning(name)) throw new Error(`${name} is already running`);
+      const service = serviceNamed(name);
+      launch(service);
+      await stack.waitReady(service, timeoutMs);
+    },
+    isRunning,
+    stop,
+  };
 }

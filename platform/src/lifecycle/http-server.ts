@@ -52,6 +52,11 @@ export function portOf(server: Server): number {
 export async function closeServer(server: Server, timeoutMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive socket busy right now would otherwise be reused by its client for new requests
+  // until the grace period ends: answer them with Connection: close so each socket ends.
+  server.on('request', (_req, res) => {
+    res.shouldKeepAlive = false;
+  });
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   timer.unref();

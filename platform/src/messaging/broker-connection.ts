@@ -33,6 +33,7 @@ export class BrokerConnection {
   private nextDelayMs: number;
   private unreachableLogged = false;
   private closed = false;
+  private readonly readyListeners = new Set<() => void>();
 
   constructor(private readonly options: BrokerConnectionOptions) {
     this.nextDelayMs = options.reconnectDelayMs;
@@ -71,6 +72,12 @@ export class BrokerConnection {
     await Promise.race([allReady, waiters.at(-1)!.promise, timeout]);
     clearTimeout(timer);
     for (const waiter of waiters) waiter.cancel();
+  }
+
+  /** Calls listener each time the connection has every channel set up again; returns its remover. */
+  onReady(listener: () => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
   }
 
   /** True while connected with every channel set up. */
@@ -126,6 +133,15 @@ export class BrokerConnection {
     });
     await spec.setup(channel);
     this.ready.add(spec.name);
+    if (this.isConnected()) {
+      for (const listener of this.readyListeners) {
+        try {
+          listener();
+        } catch (error) {
+          log.error('A broker ready listener failed', { error });
+        }
+      }
+    }
   }
 
   private recover(name: string, connection: ChannelModel | undefined): void {

@@ -7,6 +7,11 @@ import type { EventEnvelope } from './envelope';
  */
 export interface EventPublisher {
   publish(envelope: EventEnvelope): Promise<void>;
+  /**
+   * Optional: calls listener each time the publisher is connected again (after an outage), so a
+   * caller waiting out a backoff can publish at once. Returns a function that removes it.
+   */
+  onConnected?(listener: () => void): () => void;
 }
 
 /** What a handler learns about the delivery besides the event. */

@@ -61,6 +61,7 @@ export class RabbitMqEventBus implements EventPublisher {
   private publishChannel: ChannelWrapper | undefined;
   private consumer: ActiveConsumer | undefined;
   private closing: Promise<void> | undefined;
+  private readonly connectedListeners = new Set<() => void>();
 
   constructor(options: RabbitMqEventBusOptions) {
     this.options = {
@@ -95,6 +96,9 @@ export class RabbitMqEventBus implements EventPublisher {
     const { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs, publishTimeoutMs, exchange } = this.options;
     const connection = new BrokerConnection({ url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs });
     this.connection = connection;
+    connection.onReady(() => {
+      for (const listener of this.connectedListeners) listener();
+    });
     trackBus(this, true);
     this.publishChannel = connection.addChannel({
       name: 'publish',
@@ -111,6 +115,15 @@ export class RabbitMqEventBus implements EventPublisher {
   /** True while connected with every channel set up. */
   isConnected(): boolean {
     return !this.closing && !!this.connection?.isConnected();
+  }
+
+  /**
+   * Calls listener each time the bus is connected with every channel set up (the first time and
+   * after each reconnect): the outbox relay uses it to stop waiting out its backoff.
+   */
+  onConnected(listener: () => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
   }
 
   /** Readiness check: rejects while the broker is not connected. */

@@ -59,6 +59,7 @@ export class OutboxRelay {
   private drainRequested = false;
   private failureDelayMs = 0;
   private running = false;
+  private stopWatchingPublisher: (() => void) | undefined;
 
   constructor(options: OutboxRelayOptions) {
     this.options = {
@@ -81,6 +82,9 @@ export class OutboxRelay {
     this.pool = new Pool({ connectionString: this.options.databaseUrl, max: this.options.poolSize, connectionTimeoutMillis: 5000 });
     this.pool.on('error', (error) => log.warn('Outbox pool connection failed', { error }));
     await this.listen(LISTEN_RETRY_MS);
+    // The backoff (up to maxRetryDelayMs) is for a broker that is still away; once the
+    // publisher is connected again, waiting longer only delays the events.
+    this.stopWatchingPublisher = this.options.publisher.onConnected?.(() => this.retryNow());
     this.pollTimer = setInterval(() => this.requestDrain(), this.options.pollIntervalMs);
     trackBacklog(this, true);
     this.requestDrain();
@@ -91,6 +95,7 @@ export class OutboxRelay {
     if (!this.running) return;
     this.running = false;
     trackBacklog(this, false);
+    this.stopWatchingPublisher?.();
     for (const timer of [this.pollTimer, this.retryTimer, this.listenTimer]) clearTimeout(timer);
     await this.draining;
     const listener = this.listener;
@@ -108,6 +113,14 @@ export class OutboxRelay {
       this.draining = undefined;
       if (this.drainRequested && !this.retryTimer) this.requestDrain();
     });
+  }
+
+  /** Ends a running backoff wait and drains now (the publisher is back). */
+  private retryNow(): void {
+    if (!this.running || !this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.requestDrain();
   }
 
   /** Unpublished rows (up to a cap) and the age of the oldest, bounded by metricsQueryTimeoutMs. */

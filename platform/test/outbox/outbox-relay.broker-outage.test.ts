@@ -96,6 +96,31 @@ describe('Outbox relay and the broker', () => {
     expect(rows[0].last_error).toMatch(/unavailable/i);
   });
 
+  test('When the broker returns while the relay waits out a long backoff, then the waiting events leave as soon as the bus is connected', async () => {
+    // Arrange: a relay whose next attempt after a failure would be a minute away.
+    const proxied = new URL(TEST_BROKER_URL);
+    proxied.port = String(proxy.port);
+    const bus = buses.create({ url: proxied.toString() });
+    await bus.start();
+    collector = await MessageCollector.bindTo(TEST_BROKER_URL, bus.topology.exchange);
+    const relay = new OutboxRelay({ databaseUrl, publisher: bus, pollIntervalMs: 60_000, retryDelayMs: 60_000, maxRetryDelayMs: 60_000 });
+    relays.push(relay);
+    await relay.start();
+    await proxy.cut();
+    await waitFor(() => !bus.isConnected(), { what: 'the bus to notice the cut' });
+    const envelopes = await placeOrders(3);
+    await waitFor(async () => (await pool.query('SELECT 1 FROM outbox_messages WHERE attempts > 0')).rowCount! > 0, {
+      what: 'a failed publish attempt to be recorded',
+    });
+
+    // Act
+    await proxy.restore();
+
+    // Assert: published within seconds of the reconnect, not after the minute of backoff.
+    await collector.waitForCount(3, 10_000);
+    expect(idsOf(collector.messages)).toEqual(envelopes.map((envelope) => envelope.id));
+  });
+
   test('When two relays (replicas) drain the same table, then each event is published once and in order', async () => {
     // Arrange
     const busA = buses.create();

@@ -146,6 +146,10 @@ describe('Outbox relay', () => {
     // Assert
     await waitFor(() => published.length === 5, { what: 'all five events' });
     expect(published).toEqual([1, 2, 3, 4, 5]);
+    // publish() returns before the relay's transaction marks the rows: wait for the commit.
+    await waitFor(async () => (await pool.query('SELECT 1 FROM outbox_messages WHERE published_at IS NULL')).rowCount === 0, {
+      what: 'every row to be marked published',
+    });
     const { rows } = await pool.query(
       "SELECT (payload->'payload'->>'n')::int AS n, attempts, last_error, published_at IS NOT NULL AS published FROM outbox_messages ORDER BY seq",
     );

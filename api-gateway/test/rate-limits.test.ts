@@ -1,32 +1,9 @@
 import request from 'supertest';
-import { startTestGateway, tokenFor, type TestGateway } from './support/test-gateway';
-import { startUpstreamStub, type UpstreamStub } from './support/upstream-stub';
+import { useLimitedGateways } from './support/limited-gateways';
+import { tokenFor } from './support/test-gateway';
 
 describe('Rate limits', () => {
-  let services: UpstreamStub;
-  const gateways: TestGateway[] = [];
-
-  beforeAll(async () => {
-    services = await startUpstreamStub();
-  });
-
-  afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
-    await services.close();
-  });
-
-  /** A gateway of its own, so each test starts with empty counters. */
-  async function gatewayWithLimits(limits: { perClient: number; login: number }): Promise<string> {
-    const gateway = await startTestGateway({
-      USER_SERVICE_URL: services.url,
-      ORDER_SERVICE_URL: services.url,
-      RATE_LIMIT_WINDOW_MS: '60000',
-      RATE_LIMIT_MAX: String(limits.perClient),
-      LOGIN_RATE_LIMIT_MAX: String(limits.login),
-    });
-    gateways.push(gateway);
-    return gateway.url;
-  }
+  const gatewayWithLimits = useLimitedGateways().start;
 
   test('When a signed-in client exceeds its limit, then it gets a JSON 429 rate-limited with Retry-After', async () => {
     // Arrange

@@ -1,37 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestGateway, tokenFor, type TestGateway } from './support/test-gateway';
-import { startUpstreamStub, type UpstreamStub } from './support/upstream-stub';
+import { useLimitedGateways } from './support/limited-gateways';
+import { tokenFor } from './support/test-gateway';
 
 // Attempts to get around the rate limits (OWASP API4): bad credentials, other spellings of the
 // login path, forged identity, spreading requests over services.
 describe('Rate limits under attack', () => {
-  let services: UpstreamStub;
-  const gateways: TestGateway[] = [];
-
-  beforeAll(async () => {
-    services = await startUpstreamStub();
-  });
-
-  afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
-    await services.close();
-  });
-
-  /** A gateway of its own with every service on the echo stub, so each test starts with empty counters. */
-  async function gatewayWithLimits(limits: { perClient: number; login: number }): Promise<string> {
-    const gateway = await startTestGateway({
-      USER_SERVICE_URL: services.url,
-      ORDER_SERVICE_URL: services.url,
-      PAYMENT_SERVICE_URL: services.url,
-      NOTIFICATION_SERVICE_URL: services.url,
-      RATE_LIMIT_WINDOW_MS: '60000',
-      RATE_LIMIT_MAX: String(limits.perClient),
-      LOGIN_RATE_LIMIT_MAX: String(limits.login),
-    });
-    gateways.push(gateway);
-    return gateway.url;
-  }
+  const limited = useLimitedGateways();
+  const gatewayWithLimits = limited.start;
 
   test('When a client keeps sending missing, forged or expired tokens, then past the limit it gets 429 instead of 401', async () => {
     // Arrange
@@ -41,7 +17,7 @@ describe('Rate limits under attack', () => {
       request(url).get('/api/orders').set('Authorization', 'Bearer forged'),
       request(url).get('/api/orders').set('Authorization', `Bearer ${await tokenFor({}, -10)}`),
     ];
-    const before = services.requests.length;
+    const before = limited.stub().requests.length;
     for (const attempt of attempts) expect((await attempt).status).toBe(401);
 
     // Act
@@ -51,7 +27,7 @@ describe('Rate limits under attack', () => {
     expect(response.status).toBe(429);
     expect(response.body).toEqual({ code: 'rate-limited', message: expect.any(String) });
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(services.requests.length).toBe(before);
+    expect(limited.stub().requests.length).toBe(before);
   });
 
   test('When a limited address sends a valid token, then the signed-in user is still served on their own budget', async () => {
@@ -72,14 +48,14 @@ describe('Rate limits under attack', () => {
       // Arrange
       const url = await gatewayWithLimits({ perClient: 100, login: 2 });
       for (let i = 0; i < 2; i += 1) await request(url).post('/api/auth/login').send({}).expect(200);
-      const before = services.requests.length;
+      const before = limited.stub().requests.length;
 
       // Act
       const response = await request(url).post(path).send({ email: 'a@example.com', password: 'guess' });
 
       // Assert
       expect(response.status).toBe(429);
-      expect(services.requests.length).toBe(before);
+      expect(limited.stub().requests.length).toBe(before);
     },
   );
 

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@shop/platform/data';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import type { Db } from './order-repository';
 
 export interface StoredResponse {
@@ -8,8 +8,6 @@ export interface StoredResponse {
   response: unknown;
 }
 
-/** Thrown when another request with the same key committed first. */
-export class IdempotencyKeyTaken extends Error {}
 
 export async function findStoredResponse(db: Db, userId: string, key: string): Promise<StoredResponse | null> {
   return db.idempotencyKey.findUnique({
@@ -18,14 +16,16 @@ export async function findStoredResponse(db: Db, userId: string, key: string): P
   });
 }
 
-/** Stores the first response for (user, key) in the caller's transaction; the primary key arbitrates races. */
-export async function storeResponse(tx: Db, userId: string, key: string, stored: StoredResponse): Promise<void> {
-  try {
-    await tx.idempotencyKey.create({
-      data: { userId, key, requestHash: stored.requestHash, statusCode: stored.statusCode, response: stored.response as Prisma.InputJsonValue },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
-    throw error;
-  }
+/**
+ * Stores the first response for (user, key), as a CTE body for insertPlacedOrder's statement;
+ * the primary key arbitrates races: the loser's whole statement fails (see isIdempotencyKeyTaken).
+ */
+export function idempotencyKeyInsertSql(userId: string, key: string, stored: StoredResponse): Prisma.Sql {
+  return Prisma.sql`INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, response)
+    VALUES (${userId}::uuid, ${key}, ${stored.requestHash}, ${stored.statusCode}, ${JSON.stringify(stored.response)}::jsonb)`;
+}
+
+/** True when the statement failed because another request with the same key committed first. */
+export function isIdempotencyKeyTaken(error: unknown): boolean {
+  return isUniqueViolation(error, 'idempotency_keys_pkey');
 }

@@ -1,7 +1,7 @@
 import type { PageCursor } from '@shop/platform/data';
 import type { Order } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import type { OrderDb } from './prisma-client-factory';
 
 /** The client itself or an interactive transaction of it (the use case owns the transaction). */
@@ -26,23 +26,37 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
-/** Inserts an order with its lines (one statement each, inside the caller's transaction). */
-export async function insertOrder(tx: Db, order: Omit<Order, 'createdAt' | 'updatedAt' | 'failureReason'>): Promise<Order> {
-  const row = await tx.order.create({
-    data: {
-      id: order.id,
-      userId: order.userId,
-      customerEmail: order.customer.email,
-      customerName: order.customer.name,
-      paymentMethodId: order.paymentMethodId,
-      status: order.status,
-      totalCents: order.totalCents,
-      currency: order.currency,
-      lines: { create: order.items.map((item, position) => ({ ...item, position })) },
-    },
-    include: withLines,
-  });
-  return toOrder(row);
+/** What placing an order writes, all or nothing. */
+export interface PlacedOrderWrite {
+  order: Order;
+  /** Its event, as `outboxInsertSql()` gives it. */
+  outboxInsert: Prisma.Sql;
+  /** The response stored under the request's Idempotency-Key (`idempotencyKeyInsertSql()`), if it had one. */
+  idempotencyKeyInsert?: Prisma.Sql | undefined;
+}
+
+/**
+ * Writes a placed order in ONE statement: the order, its lines, its outbox event and its
+ * Idempotency-Key response. Data-modifying CTEs commit or fail as a whole, so this is as atomic
+ * as a transaction, at one round trip instead of eight (an interactive transaction, Prisma's
+ * nested create and its re-read). Profiles showed round trips were the order intake's top cost.
+ */
+export async function insertPlacedOrder(db: Db, { order, outboxInsert, idempotencyKeyInsert }: PlacedOrderWrite): Promise<void> {
+  const lines = order.items.map((item, position) => ({ position, sku: item.sku, name: item.name, quantity: item.quantity, unit_price_cents: item.unitPriceCents }));
+  await db.$queryRaw`
+    WITH new_order AS (
+      INSERT INTO orders (id, user_id, customer_email, customer_name, payment_method_id, status, total_cents, currency, failure_reason, created_at, updated_at)
+      VALUES (${order.id}::uuid, ${order.userId}::uuid, ${order.customer.email}, ${order.customer.name}, ${order.paymentMethodId}::uuid,
+              ${order.status}::order_status, ${order.totalCents}, ${order.currency}, ${order.failureReason}, ${order.createdAt}::timestamptz, ${order.updatedAt}::timestamptz)
+      RETURNING id
+    ), new_lines AS (
+      INSERT INTO order_lines (order_id, position, sku, name, quantity, unit_price_cents)
+      SELECT new_order.id, line.position, line.sku, line.name, line.quantity, line.unit_price_cents
+        FROM new_order, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
+          AS line(position int, sku text, name text, quantity int, unit_price_cents int)
+    )${idempotencyKeyInsert ? Prisma.sql`, idempotency_key AS (${idempotencyKeyInsert})` : Prisma.empty}
+    , outbox AS (${outboxInsert})
+    SELECT notified FROM outbox`;
 }
 
 export async function findOrderById(db: Db, id: string): Promise<Order | null> {
@@ -65,16 +79,15 @@ export async function listOrdersOfUser(db: Db, userId: string, limit: number, af
 }
 
 /**
- * Moves an order from one status to another only if it is still in `from` (optimistic
- * concurrency: a concurrent change makes this return null instead of overwriting it).
+ * Moves an order from its current status to `to` only if it is still in that status (optimistic
+ * concurrency: a concurrent change makes this return null instead of overwriting it). One
+ * UPDATE … RETURNING: the rest of the order is the caller's copy, which cannot have changed.
  */
-export async function updateOrderStatus(
-  tx: Db,
-  id: string,
-  from: OrderStatus,
-  to: OrderStatus,
-  failureReason?: string,
-): Promise<Order | null> {
-  const { count } = await tx.order.updateMany({ where: { id, status: from }, data: { status: to, failureReason } });
-  return count === 1 ? findOrderById(tx, id) : null;
+export async function updateOrderStatus(tx: Db, order: Order, to: OrderStatus, failureReason?: string): Promise<Order | null> {
+  const rows = await tx.$queryRaw<{ updated_at: Date }[]>`
+    UPDATE orders SET status = ${to}::order_status, failure_reason = ${failureReason ?? null}, updated_at = now()
+     WHERE id = ${order.id}::uuid AND status = ${order.status}::order_status
+    RETURNING updated_at`;
+  const row = rows[0];
+  return row ? { ...order, status: to, failureReason: failureReason ?? null, updatedAt: row.updated_at } : null;
 }

@@ -39,7 +39,7 @@ export async function applyPaymentResult(db: OrderDb, messageId: string, result:
     }
     if (next === 'unchanged') return 'unchanged';
     const failureReason = result.outcome === 'failed' ? result.reason : undefined;
-    const updated = await updateOrderStatus(tx, order.id, order.status, next, failureReason);
+    const updated = await updateOrderStatus(tx, order, next, failureReason);
     // A concurrent change (a cancel): throwing rolls back the inbox row too, so the message is retried.
     if (!updated) throw new Error(`Order ${order.id} changed while applying the payment result`);
     await enqueue(tx, result.outcome === 'succeeded' ? orderPaid(updated, result.paymentId) : orderPaymentFailed(updated, result.reason));

@@ -9,7 +9,7 @@ export async function cancelOrder(db: OrderDb, userId: string, orderId: string) 
   const order = await getOwnOrder(db, userId, orderId);
   const next = transition(order.status, 'CANCELLED');
   if (next === 'unchanged') return toOrderResponse(order);
-  const updated = await updateOrderStatus(db, order.id, order.status, next);
+  const updated = await updateOrderStatus(db, order, next);
   // Lost a race with the payment result: report the status it has now.
   if (!updated) throw new InvalidOrderTransition((await getOwnOrder(db, userId, orderId)).status, 'CANCELLED');
   return toOrderResponse(updated);

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { enqueue } from '@shop/platform/outbox';
-import { findStoredResponse, IdempotencyKeyTaken, storeResponse } from '../data-access/idempotency-repository';
-import { insertOrder } from '../data-access/order-repository';
+import { outboxInsertSql } from '@shop/platform/outbox';
+import { findStoredResponse, idempotencyKeyInsertSql, isIdempotencyKeyTaken } from '../data-access/idempotency-repository';
+import { insertPlacedOrder } from '../data-access/order-repository';
 import type { OrderDb } from '../data-access/prisma-client-factory';
 import { orderCreated } from '../events/order-events';
-import { toOrderResponse, type OrderResponse } from './order';
+import { toOrderResponse, type Order, type OrderResponse } from './order';
 import { IdempotencyKeyReused } from './order-errors';
 import { computeTotalCents, type OrderLineInput } from './order-pricing';
 import type { Customer } from './user-service-client';
@@ -29,7 +29,7 @@ export interface PlacedOrder {
 /**
  * Places an order: replays the first response for a known Idempotency-Key, verifies the
  * customer, then writes the PENDING order, its `order.created` event and the key's response
- * in one transaction, so there is never an order without its event or a half-written retry.
+ * in one statement, so there is never an order without its event or a half-written retry.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
@@ -44,17 +44,21 @@ export async function placeOrder(
   }
   const totalCents = computeTotalCents(input.items);
   const customer = await deps.lookupCustomer(userId);
+  const now = new Date();
+  const order: Order = { id: randomUUID(), userId, customer, status: 'PENDING', totalCents, ...input, failureReason: null, createdAt: now, updatedAt: now };
+  const placed = { statusCode: 201, body: toOrderResponse(order) };
   try {
-    return await deps.db.$transaction(async (tx) => {
-      const order = await insertOrder(tx, { id: randomUUID(), userId, customer, status: 'PENDING', totalCents, ...input });
-      await enqueue(tx, orderCreated(order));
-      const placed = { statusCode: 201, body: toOrderResponse(order) };
-      if (idempotencyKey) await storeResponse(tx, userId, idempotencyKey, { requestHash, statusCode: 201, response: placed.body });
-      return placed;
+    await insertPlacedOrder(deps.db, {
+      order,
+      outboxInsert: outboxInsertSql(orderCreated(order)),
+      idempotencyKeyInsert: idempotencyKey
+        ? idempotencyKeyInsertSql(userId, idempotencyKey, { requestHash, statusCode: placed.statusCode, response: placed.body })
+        : undefined,
     });
+    return placed;
   } catch (error) {
     // A concurrent request with the same key won the race: answer what it answered.
-    if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
+    if (idempotencyKey && isIdempotencyKeyTaken(error)) {
       const replay = await replayStored(deps.db, userId, idempotencyKey, requestHash);
       if (replay) return replay;
     }

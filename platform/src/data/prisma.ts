@@ -17,15 +17,18 @@ export function createPrismaAdapter(databaseUrl: string, pool: PrismaPoolOptions
   });
 }
 
-/** True for a unique-constraint violation, optionally of one named constraint. */
+/**
+ * True for a unique-constraint violation, optionally of one named constraint: P2002 from a
+ * model query, or P2010 (raw query failed) whose driver error is a UniqueConstraintViolation.
+ */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, meta } = error as { code?: unknown; meta?: Record<string, unknown> };
-  if (code !== 'P2002') return false;
-  if (!constraint) return true;
   // With the pg adapter the constraint is in the driver error ({ index } or { fields }), not meta.target.
-  const cause = (meta?.driverAdapterError as { cause?: { constraint?: { index?: string; fields?: string[] } } } | undefined)
+  const cause = (meta?.driverAdapterError as { cause?: { kind?: string; constraint?: { index?: string; fields?: string[] } } } | undefined)
     ?.cause;
+  if (code !== 'P2002' && !(code === 'P2010' && cause?.kind === 'UniqueConstraintViolation')) return false;
+  if (!constraint) return true;
   return cause?.constraint?.index === constraint || (cause?.constraint?.fields ?? []).includes(constraint);
 }
 

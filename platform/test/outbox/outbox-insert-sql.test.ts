@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { sqltag as sql } from '@prisma/client/runtime/client';
+import { Client, type Notification } from 'pg';
+import { createEnvelope } from '../../src/messaging';
+import { outboxInsertSql } from '../../src/outbox';
+import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
+
+let databaseUrl: string;
+let client: Client;
+let listener: Client;
+const notifications: Notification[] = [];
+
+beforeAll(async () => {
+  databaseUrl = await createOutboxDatabase();
+  client = new Client({ connectionString: databaseUrl });
+  listener = new Client({ connectionString: databaseUrl });
+  await Promise.all([client.connect(), listener.connect()]);
+  listener.on('notification', (message) => notifications.push(message));
+  await listener.query('LISTEN outbox');
+});
+beforeEach(async () => {
+  notifications.length = 0;
+  await client.query('TRUNCATE outbox_messages');
+});
+afterAll(async () => {
+  await Promise.all([client.end(), listener.end()]);
+  await dropOutboxDatabase(databaseUrl);
+});
+
+const buildEvent = () => createEnvelope('order.created', 1, { orderId: randomUUID() });
+const storedIds = async () => (await client.query<{ id: string }>('SELECT id FROM outbox_messages')).rows.map((row) => row.id);
+
+describe('outboxInsertSql (the outbox write folded into a caller\'s single statement)', () => {
+  test('When the statement commits, then the event is stored and the relay channel is notified', async () => {
+    const event = buildEvent();
+    const statement = sql`WITH outbox AS (${outboxInsertSql(event)}) SELECT notified FROM outbox`;
+
+    const { rows } = await client.query(statement.text, statement.values);
+
+    expect(rows).toEqual([{ notified: true }]);
+    expect(await storedIds()).toEqual([event.id]);
+    const { rows: payloads } = await client.query('SELECT type, payload FROM outbox_messages');
+    expect(payloads).toEqual([{ type: 'order.created', payload: event }]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(notifications.map((n) => n.channel)).toEqual(['outbox']);
+  });
+
+  test('When another part of the statement fails, then nothing is stored and nobody is notified', async () => {
+    const statement = sql`WITH outbox AS (${outboxInsertSql(buildEvent())}), broken AS (SELECT 1 / 0 AS boom)
+      SELECT notified, boom FROM outbox, broken`;
+
+    await expect(client.query(statement.text, statement.values)).rejects.toThrow(/division by zero/);
+
+    expect(await storedIds()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(notifications).toEqual([]);
+  });
+
+  test('When the envelope is malformed, then no statement is built', () => {
+    expect(() => outboxInsertSql({ ...buildEvent(), id: 'not-a-uuid' })).toThrow();
+  });
+});

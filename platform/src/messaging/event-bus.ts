@@ -6,6 +6,11 @@ import type { EventEnvelope } from './envelope';
  * calls this: services record events with the outbox's `enqueue`, in their own transaction.
  */
 export interface EventPublisher {
+  /**
+   * Resolves once the broker confirmed the event. Calls started one after another without
+   * waiting reach the broker in call order (RabbitMqEventBus: one confirm channel, sent in
+   * FIFO order), so a caller may start a batch and await the confirms together.
+   */
   publish(envelope: EventEnvelope): Promise<void>;
   /**
    * Optional: calls listener each time the publisher is connected again (after an outage), so a

@@ -1,8 +1,10 @@
-import { Client, Pool, type PoolClient } from 'pg';
+import { Client, Pool } from 'pg';
 import { getLogger } from '../logging';
-import type { EventEnvelope, EventPublisher } from '../messaging';
+import type { EventPublisher } from '../messaging';
+import { claimBatch, finishBatch } from './outbox-drain-sql';
 import { outboxPublished, outboxPublishFailures, trackBacklog } from './outbox-metrics';
 import { DEFAULT_OUTBOX_CHANNEL } from './outbox-schema';
+import { publishPipelined } from './publish-pipelined';
 
 const log = getLogger('outbox');
 
@@ -14,7 +16,7 @@ export interface OutboxRelayOptions {
   publisher: EventPublisher;
   /** LISTEN/NOTIFY channel enqueue notifies on. Default 'outbox'. */
   channel?: string;
-  /** Rows published per transaction. Default 100. */
+  /** Rows published per transaction, sent together and confirmed together. Default 100. */
   batchSize?: number;
   /** Sweep interval, in ms: the fallback when a notification was missed. Default 1000. */
   pollIntervalMs?: number;
@@ -32,21 +34,13 @@ export interface OutboxRelayOptions {
 const LISTEN_RETRY_MS = 1000;
 // Counting stops here so a huge backlog does not make every scrape slow.
 const BACKLOG_COUNT_CAP = 100_000;
-// Only one relay (of all replicas) drains at a time, which keeps events in seq order across
-// replicas; FOR UPDATE SKIP LOCKED additionally keeps two drains from taking the same rows.
-const DRAIN_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtext('outbox_messages')) AS locked";
-
-interface OutboxRow {
-  id: string;
-  type: string;
-  payload: EventEnvelope;
-}
 
 /**
  * Publishes outbox rows in seq order: woken by NOTIFY when a transaction that enqueued commits,
- * and by a periodic sweep. A row is marked published only after the broker confirmed it; on a
- * failure the batch stops (order is kept) and the relay backs off, so while the broker is down
- * rows simply wait. Delivery is at least once: consumers dedupe with the inbox.
+ * and by a periodic sweep. A batch is sent at once with pipelined confirms; a row is marked
+ * published only if the broker confirmed it and every row before it. From the first unconfirmed
+ * row on, rows stay pending and the relay backs off, so while the broker is down rows simply
+ * wait. Delivery is at least once: consumers dedupe with the inbox.
  */
 export class OutboxRelay {
   private readonly options: Required<OutboxRelayOptions>;
@@ -73,6 +67,7 @@ export class OutboxRelay {
       ...options,
     };
     if (!/^[a-z_][a-z0-9_]*$/.test(this.options.channel)) throw new Error(`Invalid outbox channel name: ${this.options.channel}`);
+    if (!Number.isInteger(this.options.batchSize) || this.options.batchSize < 1) throw new Error(`Invalid outbox batch size: ${this.options.batchSize}`);
   }
 
   /** Starts listening and sweeping, and drains what is already waiting. Does not fail when the database is down. */
@@ -168,7 +163,8 @@ export class OutboxRelay {
     }, this.failureDelayMs);
   }
 
-  // One transaction: lock a batch, publish in order, mark what the broker confirmed.
+  // One transaction, two database round trips: claim a batch, publish it pipelined, then mark
+  // what the broker confirmed (the unbroken prefix) and commit.
   private async drainBatch(): Promise<{ published: number; failed: boolean; full: boolean }> {
     const client = await this.pool!.connect();
     let broken = false;
@@ -180,21 +176,19 @@ export class OutboxRelay {
     };
     client.on('error', onLost);
     try {
-      await client.query('BEGIN');
-      const { rows: lock } = await client.query<{ locked: boolean }>(DRAIN_LOCK_SQL);
-      if (!lock[0]?.locked) {
-        await client.query('ROLLBACK');
-        return { published: 0, failed: false, full: false };
+      const rows = await claimBatch(client, this.options.batchSize);
+      const { confirmed, failure } = await publishPipelined(this.options.publisher, rows.map((row) => row.payload));
+      const failedRow = failure && rows[failure.index];
+      if (failure && failedRow) {
+        outboxPublishFailures.inc();
+        if (this.failureDelayMs === 0) log.warn('Outbox publish failed, will retry', { type: failedRow.type, messageId: failedRow.id, error: failure.error });
       }
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, type, payload FROM outbox_messages WHERE published_at IS NULL
-          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize],
-      );
-      const published = await this.publishInOrder(client, rows);
-      await client.query('COMMIT');
-      for (const row of rows.slice(0, published)) outboxPublished.inc({ type: row.type });
-      return { published, failed: published < rows.length, full: rows.length === this.options.batchSize };
+      await finishBatch(client, {
+        publishedIds: rows.slice(0, confirmed).map((row) => row.id),
+        failed: failure && failedRow ? { id: failedRow.id, error: messageOf(failure.error) } : undefined,
+      });
+      for (const row of rows.slice(0, confirmed)) outboxPublished.inc({ type: row.type });
+      return { published: confirmed, failed: confirmed < rows.length, full: rows.length === this.options.batchSize };
     } catch (error) {
       broken = true;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -203,28 +197,6 @@ export class OutboxRelay {
       client.removeListener('error', onLost);
       client.release(broken);
     }
-  }
-
-  private async publishInOrder(client: PoolClient, rows: OutboxRow[]): Promise<number> {
-    const publishedIds: string[] = [];
-    for (const row of rows) {
-      try {
-        await this.options.publisher.publish(row.payload);
-        publishedIds.push(row.id);
-      } catch (error) {
-        outboxPublishFailures.inc();
-        if (this.failureDelayMs === 0) log.warn('Outbox publish failed, will retry', { type: row.type, messageId: row.id, error });
-        await client.query('UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-          row.id,
-          String((error as Error)?.message ?? error).slice(0, 1000),
-        ]);
-        break;
-      }
-    }
-    if (publishedIds.length > 0) {
-      await client.query('UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])', [publishedIds]);
-    }
-    return publishedIds.length;
   }
 
   // A dedicated connection for LISTEN; re-established (and followed by a sweep) when it drops.
@@ -263,6 +235,10 @@ export class OutboxRelay {
     // Notifications sent while we were not listening are lost: sweep once.
     this.requestDrain();
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -122,7 +122,7 @@ describe('Outbox relay', () => {
     expect((await pool.query('SELECT 1 FROM outbox_messages')).rowCount).toBe(0);
   });
 
-  test('When publishing a row fails, then the batch stops there, the failure is recorded, and the order by seq is kept', async () => {
+  test('When publishing a row of a batch fails, then the rows before it are published once, it and the rows after it again in seq order, and the failure is recorded', async () => {
     // Arrange: a publisher that refuses the third event once.
     const published: number[] = [];
     let refusals = 0;
@@ -143,9 +143,10 @@ describe('Outbox relay', () => {
     // Act
     await startRelay(publisher, { pollIntervalMs: 60_000, retryDelayMs: 100 });
 
-    // Assert
-    await waitFor(() => published.length === 5, { what: 'all five events' });
-    expect(published).toEqual([1, 2, 3, 4, 5]);
+    // Assert: the whole batch went out at once; 4 and 5 were confirmed after the unconfirmed 3,
+    // so they stayed pending and followed 3 again (at least once; the inbox dedupes).
+    await waitFor(() => published.length === 7, { what: 'the batch and the retried rest' });
+    expect(published).toEqual([1, 2, 4, 5, 3, 4, 5]);
     // publish() returns before the relay's transaction marks the rows: wait for the commit.
     await waitFor(async () => (await pool.query('SELECT 1 FROM outbox_messages WHERE published_at IS NULL')).rowCount === 0, {
       what: 'every row to be marked published',
@@ -155,6 +156,69 @@ describe('Outbox relay', () => {
     );
     expect(rows.find((row) => row.n === 3)).toMatchObject({ attempts: 1, last_error: 'broker said no', published: true });
     expect(rows.filter((row) => row.n !== 3).every((row) => row.attempts === 0 && row.published)).toBe(true);
+  });
+
+  test('When a batch is drained, then every row is sent before any confirm arrives, and only the prefix confirmed before the first unconfirmed row is marked published', async () => {
+    // Arrange: a publisher whose confirms the test hands out; the relay must not wait for each.
+    const confirms: Array<{ n: number; confirm: () => void; refuse: (error: Error) => void }> = [];
+    const publisher: EventPublisher = {
+      publish: (envelope) =>
+        new Promise<void>((confirm, refuse) => confirms.push({ n: (envelope.payload as { n: number }).n, confirm, refuse })),
+    };
+    await inTransaction(async (client) => {
+      for (const n of [1, 2, 3, 4, 5]) await enqueue(sqlExecutorFromPg(client), buildEvent(n));
+    });
+
+    // Act: no retry within the test, so what the first drain marked stays visible.
+    await startRelay(publisher, { pollIntervalMs: 60_000, retryDelayMs: 60_000, maxRetryDelayMs: 60_000 });
+    await waitFor(() => confirms.length === 5, { what: 'all five sends of the batch' });
+    const [first, second, third, fourth, fifth] = confirms;
+    fifth!.confirm();
+    fourth!.confirm();
+    second!.confirm();
+    first!.confirm();
+    third!.refuse(new Error('no confirm'));
+
+    // Assert: sent in seq order; 4 and 5 were confirmed but follow the unconfirmed 3, so they wait.
+    expect(confirms.map((c) => c.n)).toEqual([1, 2, 3, 4, 5]);
+    await waitFor(async () => (await pool.query('SELECT 1 FROM outbox_messages WHERE attempts > 0')).rowCount === 1, {
+      what: 'the failed attempt to be recorded',
+    });
+    const { rows } = await pool.query(
+      "SELECT (payload->'payload'->>'n')::int AS n, attempts, last_error, published_at IS NOT NULL AS published FROM outbox_messages ORDER BY seq",
+    );
+    expect(rows).toEqual([
+      { n: 1, attempts: 0, last_error: null, published: true },
+      { n: 2, attempts: 0, last_error: null, published: true },
+      { n: 3, attempts: 1, last_error: 'no confirm', published: false },
+      { n: 4, attempts: 0, last_error: null, published: false },
+      { n: 5, attempts: 0, last_error: null, published: false },
+    ]);
+    expect(confirms).toHaveLength(5);
+  });
+
+  test('When another relay holds the drain lock, then this relay publishes nothing until it is released', async () => {
+    // Arrange: a transaction of "another replica" holding the drain lock.
+    const published: number[] = [];
+    const publisher: EventPublisher = { publish: async (envelope) => void published.push((envelope.payload as { n: number }).n) };
+    await enqueueCommitted(buildEvent(1));
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query("SELECT pg_advisory_xact_lock(hashtext('outbox_messages'))");
+
+      // Act
+      await startRelay(publisher, { pollIntervalMs: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      // Assert
+      expect(published).toEqual([]);
+      await other.query('COMMIT');
+      await waitFor(() => published.length === 1, { what: 'the event once the lock is free' });
+    } finally {
+      other.release();
+    }
+    expect(published).toEqual([1]);
   });
 
   test('When more rows wait than one batch holds, then the relay drains them all in seq order', async () => {

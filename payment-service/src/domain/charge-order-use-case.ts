@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { getLogger } from '@shop/platform/logging';
-import { markProcessed } from '@shop/platform/messaging';
-import { enqueue } from '@shop/platform/outbox';
-import { findPaymentMethodById } from '../data-access/payment-method-repository';
-import { findPaymentByOrderId, insertPayment, OrderAlreadyCharged } from '../data-access/payment-repository';
+import { findChargeContext, insertPaymentOnce, isOrderAlreadyCharged } from '../data-access/charge-repository';
 import type { PaymentDb } from '../data-access/prisma-client-factory';
 import { paymentFailed, paymentSucceeded } from '../events/payment-events';
 import type { CardProcessor, ChargeResult } from './card-processor';
 import { INVALID_PAYMENT_METHOD, type Payment } from './payment';
-import { isChargeableFor } from './payment-method';
+import { isChargeableFor, type PaymentMethod } from './payment-method';
 
 const log = getLogger('charge-order');
 
@@ -35,14 +32,15 @@ export type ChargeEffect = 'succeeded' | 'failed' | 'already-charged' | 'duplica
  * Charges an order exactly once. An order that already has a payment is done. Otherwise the
  * processor is asked outside any transaction (idempotency key = order id, so a repeated call
  * cannot charge twice), then the inbox row, the payment and its `payment.*` event commit
- * together. A concurrent charge of the same order loses on UNIQUE(order_id) and is done too.
- * ProcessorUnavailable propagates: the bus retries the message.
+ * together, in one statement. A concurrent charge of the same order loses on UNIQUE(order_id)
+ * and is done too. ProcessorUnavailable propagates: the bus retries the message.
  */
 export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, order: OrderToCharge, attempt: number): Promise<ChargeEffect> {
   const { db } = deps;
-  if (await findPaymentByOrderId(db, order.orderId)) return 'already-charged';
+  const { alreadyCharged, method } = await findChargeContext(db, order.orderId, order.paymentMethodId);
+  if (alreadyCharged) return 'already-charged';
 
-  const result = await askProcessor(deps, order, attempt);
+  const result = await askProcessor(deps, order, method, attempt);
   const payment: Omit<Payment, 'createdAt'> = {
     id: randomUUID(),
     orderId: order.orderId,
@@ -54,16 +52,13 @@ export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, orde
     currency: order.currency,
     processorChargeId: result.outcome === 'succeeded' ? result.processorChargeId : null,
   };
+  // The event carries no field the database sets, so it is built before the write.
+  const event = payment.status === 'succeeded' ? paymentSucceeded(payment) : paymentFailed(payment);
   let saved: Payment | 'duplicate';
   try {
-    saved = await db.$transaction(async (tx) => {
-      if (!(await markProcessed(tx, messageId, HANDLER))) return 'duplicate';
-      const inserted = await insertPayment(tx, payment);
-      await enqueue(tx, inserted.status === 'succeeded' ? paymentSucceeded(inserted) : paymentFailed(inserted));
-      return inserted;
-    });
+    saved = await insertPaymentOnce(db, { messageId, handler: HANDLER, payment, event });
   } catch (error) {
-    if (error instanceof OrderAlreadyCharged) return 'already-charged';
+    if (isOrderAlreadyCharged(error)) return 'already-charged';
     throw error;
   }
   if (saved === 'duplicate') return 'duplicate';
@@ -73,8 +68,7 @@ export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, orde
 
 // Business rule: a method that is missing, deleted or someone else's fails the payment without
 // asking the processor.
-async function askProcessor(deps: ChargeOrderDeps, order: OrderToCharge, attempt: number): Promise<ChargeResult> {
-  const method = await findPaymentMethodById(deps.db, order.paymentMethodId);
+async function askProcessor(deps: ChargeOrderDeps, order: OrderToCharge, method: PaymentMethod | null, attempt: number): Promise<ChargeResult> {
   if (!isChargeableFor(method, order.userId)) return { outcome: 'failed', reason: INVALID_PAYMENT_METHOD };
   return deps.processor.charge({
     paymentMethod: { token: method.token, brand: method.brand, last4: method.last4 },

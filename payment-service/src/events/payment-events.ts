@@ -22,7 +22,7 @@ export const paymentFailedV1 = z.object({
   currency: z.string().length(3),
 });
 
-const common = (payment: Payment) => ({
+const common = (payment: Omit<Payment, 'createdAt'>) => ({
   paymentId: payment.id,
   orderId: payment.orderId,
   userId: payment.userId,
@@ -31,11 +31,11 @@ const common = (payment: Payment) => ({
 });
 
 /** `payment.succeeded`: the order's charge went through. */
-export function paymentSucceeded(payment: Payment): EventEnvelope<z.infer<typeof paymentSucceededV1>> {
+export function paymentSucceeded(payment: Omit<Payment, 'createdAt'>): EventEnvelope<z.infer<typeof paymentSucceededV1>> {
   return createEnvelope('payment.succeeded', 1, paymentSucceededV1.parse(common(payment)));
 }
 
 /** `payment.failed`: the order could not be charged; `reason` says why (card_declined, invalid_payment_method...). */
-export function paymentFailed(payment: Payment): EventEnvelope<z.infer<typeof paymentFailedV1>> {
+export function paymentFailed(payment: Omit<Payment, 'createdAt'>): EventEnvelope<z.infer<typeof paymentFailedV1>> {
   return createEnvelope('payment.failed', 1, paymentFailedV1.parse({ ...common(payment), reason: payment.failureReason }));
 }

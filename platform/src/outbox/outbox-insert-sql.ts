@@ -1,7 +1,16 @@
-import { sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { empty, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import { eventEnvelopeSchema, type EventEnvelope } from '../messaging';
 import type { EnqueueOptions } from './enqueue';
 import { DEFAULT_OUTBOX_CHANNEL } from './outbox-schema';
+
+/** Options of outboxInsertSql. */
+export interface OutboxInsertOptions extends EnqueueOptions {
+  /**
+   * Condition the insert depends on, e.g. sql`EXISTS (SELECT 1 FROM payment)` so that a
+   * consumer's redelivery (its inbox CTE yielding no row) records no event. Default: always.
+   */
+  onlyIf?: Sql;
+}
 
 /**
  * enqueue() as a SQL fragment, for a use case that writes everything in ONE statement instead
@@ -11,11 +20,12 @@ import { DEFAULT_OUTBOX_CHANNEL } from './outbox-schema';
  * on commit:
  *   WITH new_order AS (INSERT …), outbox AS (${outboxInsertSql(event)}) SELECT … FROM outbox
  */
-export function outboxInsertSql(envelope: EventEnvelope, options: EnqueueOptions = {}): Sql {
+export function outboxInsertSql(envelope: EventEnvelope, options: OutboxInsertOptions = {}): Sql {
   // A malformed envelope would be parked by every consumer: fail the statement instead.
   const checked = eventEnvelopeSchema.parse(envelope);
   const channel = options.channel ?? DEFAULT_OUTBOX_CHANNEL;
   return sql`INSERT INTO outbox_messages (id, type, payload)
-    VALUES (${checked.id}::uuid, ${checked.type}, ${JSON.stringify(checked)}::jsonb)
+    SELECT ${checked.id}::uuid, ${checked.type}, ${JSON.stringify(checked)}::jsonb
+    ${options.onlyIf ? sql`WHERE ${options.onlyIf}` : empty}
     RETURNING (SELECT true FROM pg_notify(${channel}, '')) AS notified`;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { markProcessed, sqlExecutorFromPg } from '../../src/messaging';
+import { createEnvelope, inboxInsertSql, markProcessed, sqlExecutorFromPg } from '../../src/messaging';
+import { outboxInsertSql } from '../../src/outbox';
+import { sqltag as sql } from '@prisma/client/runtime/client';
 import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
 
 let databaseUrl: string;
@@ -61,5 +63,42 @@ describe('markProcessed', () => {
       Array.from({ length: 2 }, () => inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'h'))),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('inboxInsertSql (the inbox record folded into a handler\'s single statement)', () => {
+  // A handler's whole effect as one statement: inbox row, then an event gated on it.
+  async function handleOnce(messageId: string): Promise<number> {
+    const event = createEnvelope('payment.succeeded', 1, { messageId });
+    const statement = sql`WITH inbox AS (${inboxInsertSql(messageId, 'payments.on-order-created')}),
+      outbox AS (${outboxInsertSql(event, { onlyIf: sql`EXISTS (SELECT 1 FROM inbox)` })})
+      SELECT (SELECT count(*)::int FROM inbox) AS new, (SELECT count(*)::int FROM outbox) AS events`;
+    const { rows } = await pool.query<{ new: number; events: number }>(statement.text, statement.values);
+    return rows[0]!.events;
+  }
+
+  test('When the same message is handled twice, then the gated write happens only the first time', async () => {
+    const messageId = randomUUID();
+
+    const events = [await handleOnce(messageId), await handleOnce(messageId)];
+
+    expect(events).toEqual([1, 0]);
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM outbox_messages WHERE payload->'payload'->>'messageId' = $1", [messageId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  test('When a message was recorded by markProcessed, then the statement sees it as seen', async () => {
+    const messageId = randomUUID();
+    await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'payments.on-order-created'));
+
+    expect(await handleOnce(messageId)).toBe(0);
+  });
+
+  test('When two copies of a message are handled at once, then exactly one writes', async () => {
+    const messageId = randomUUID();
+
+    const events = await Promise.all([handleOnce(messageId), handleOnce(messageId)]);
+
+    expect(events.sort()).toEqual([0, 1]);
   });
 });

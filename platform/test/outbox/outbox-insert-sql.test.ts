@@ -56,6 +56,17 @@ describe('outboxInsertSql (the outbox write folded into a caller\'s single state
     expect(notifications).toEqual([]);
   });
 
+  test('When its onlyIf condition is false, then nothing is stored and nobody is notified', async () => {
+    const statement = sql`WITH outbox AS (${outboxInsertSql(buildEvent(), { onlyIf: sql`1 = ${2}` })}) SELECT notified FROM outbox`;
+
+    const { rows } = await client.query(statement.text, statement.values);
+
+    expect(rows).toEqual([]);
+    expect(await storedIds()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(notifications).toEqual([]);
+  });
+
   test('When the envelope is malformed, then no statement is built', () => {
     expect(() => outboxInsertSql({ ...buildEvent(), id: 'not-a-uuid' })).toThrow();
   });

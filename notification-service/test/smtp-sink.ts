@@ -18,6 +18,8 @@ export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   /** MAIL FROM commands refused so far. */
   rejected = 0;
+  /** SMTP connections opened to the sink so far. */
+  connections = 0;
   private rejection: { code: number; message: string; remaining: number } | undefined;
   private readonly server = new SMTPServer({
     // Plain SMTP like Mailpit: no STARTTLS (our self-signed certificate would be refused), optional AUTH.
@@ -25,6 +27,10 @@ export class SmtpSink {
     authOptional: true,
     logger: false,
     closeTimeout: 500,
+    onConnect: (_session, callback) => {
+      this.connections += 1;
+      callback();
+    },
     onMailFrom: (_address, _session, callback) => {
       const rejection = this.rejection;
       if (!rejection) return callback();

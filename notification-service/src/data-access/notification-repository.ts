@@ -12,33 +12,28 @@ export type NewNotification = Pick<Notification, 'eventId' | 'eventType' | 'user
 const toNotification = (row: NotificationRow): Notification => ({ ...row });
 
 /**
- * The notification of an event: inserted as pending the first time (INSERT … ON CONFLICT
- * (event_id) DO NOTHING), the existing row on every later delivery of the same event.
+ * Claims a delivery attempt for the event's notification in one statement: inserts it the
+ * first time, otherwise counts another attempt unless it is already sent. Returns its id, or
+ * null when it is sent. Either way the row stays locked until the caller's transaction ends
+ * (a new row is invisible, a conflicting one is locked by ON CONFLICT DO UPDATE), so a
+ * concurrent claim of the same event waits, then sees the committed status: one sender runs.
  */
-export async function recordPending(db: Db, notification: NewNotification): Promise<Notification> {
-  await db.notification.createMany({ data: [{ id: randomUUID(), ...notification, status: 'pending' }], skipDuplicates: true });
-  return toNotification(await db.notification.findUniqueOrThrow({ where: { eventId: notification.eventId } }));
-}
-
-/**
- * Claims a delivery attempt: counts it and row-locks the notification until the caller's
- * transaction ends, unless it is already sent. A concurrent claim waits for the lock, then
- * sees the committed status (READ COMMITTED re-checks the WHERE), so only one sender runs.
- */
-export async function claimAttempt(tx: Db, id: string): Promise<boolean> {
-  const { count } = await tx.notification.updateMany({
-    where: { id, status: { not: 'sent' } },
-    data: { attempts: { increment: 1 } },
-  });
-  return count === 1;
+export async function claimAttempt(tx: Db, notification: NewNotification): Promise<string | null> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO notifications (id, event_id, event_type, user_id, order_id, recipient, subject, status, attempts)
+    VALUES (${randomUUID()}::uuid, ${notification.eventId}::uuid, ${notification.eventType}, ${notification.userId}::uuid,
+            ${notification.orderId}::uuid, ${notification.recipient}, ${notification.subject}, 'pending', 1)
+    ON CONFLICT (event_id) DO UPDATE SET attempts = notifications.attempts + 1 WHERE notifications.status <> 'sent'
+    RETURNING id`;
+  return rows[0]?.id ?? null;
 }
 
 export async function markSent(tx: Db, id: string, sentAt: Date): Promise<void> {
-  await tx.notification.update({ where: { id }, data: { status: 'sent', sentAt } });
+  await tx.$executeRaw`UPDATE notifications SET status = 'sent', sent_at = ${sentAt} WHERE id = ${id}::uuid`;
 }
 
 export async function markFailed(tx: Db, id: string, error: string): Promise<void> {
-  await tx.notification.update({ where: { id }, data: { status: 'failed', lastError: error.slice(0, 2000) } });
+  await tx.$executeRaw`UPDATE notifications SET status = 'failed', last_error = ${error.slice(0, 2000)} WHERE id = ${id}::uuid`;
 }
 
 /** A user's notifications, newest first, strictly after the cursor. */

@@ -52,6 +52,10 @@ export function createSmtpMailer(options: SmtpMailerOptions): SmtpMailer {
       secure: options.secure,
       ...(options.user ? { auth: { user: options.user, pass: options.password ?? '' } } : {}),
       maxConnections: options.maxConnections ?? 5,
+      // nodemailer closes a pooled connection after 100 mails by default; opening a new one
+      // costs a TCP handshake, the greeting and EHLO for nothing. Connections still close when
+      // idle or broken, and the pool opens new ones.
+      maxMessages: Infinity,
       connectionTimeout: options.timeoutMs,
       greetingTimeout: options.timeoutMs,
       socketTimeout: options.timeoutMs,

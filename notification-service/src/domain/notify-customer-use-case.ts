@@ -1,5 +1,5 @@
 import { getLogger } from '@shop/platform/logging';
-import { claimAttempt, markFailed, markSent, recordPending } from '../data-access/notification-repository';
+import { claimAttempt, markFailed, markSent } from '../data-access/notification-repository';
 import type { NotificationDb } from '../data-access/prisma-client-factory';
 import type { Mailer } from './mailer';
 import type { RenderedMessage } from './message-templates';
@@ -34,6 +34,10 @@ export type NotifyOutcome = 'sent' | 'already-sent';
  * ends the handling without a second mail. Two copies of an event handled at the same moment
  * serialise on the row lock taken by claimAttempt; the second then sees `sent`.
  *
+ * Cost: four round trips (BEGIN, the claim that inserts or locks the row, the status update,
+ * COMMIT); round trips are what the pipeline's CPU goes to. The row appears once the attempt
+ * ends, `sent` or `failed`.
+ *
  * Failure: the row becomes `failed` with the SMTP error (committed), and the error is thrown
  * so that the bus retries with its backoff; after the last retry the message is parked in the
  * dead queue and the row stays `failed`.
@@ -51,35 +55,33 @@ export type NotifyOutcome = 'sent' | 'already-sent';
  */
 export async function notifyCustomer(deps: NotifyDeps, cause: NotificationCause, message: RenderedMessage): Promise<NotifyOutcome> {
   const { db, mailer } = deps;
-  const notification = await recordPending(db, {
-    eventId: cause.eventId,
-    eventType: cause.eventType,
-    userId: cause.userId,
-    orderId: cause.orderId,
-    recipient: cause.customer.email,
-    subject: message.subject,
-  });
-  if (notification.status === 'sent') return 'already-sent';
-
   // The row lock is held while the SMTP server is talked to (bounded by the mailer's
   // timeout), which is why CONSUMER_PREFETCH must stay below DATABASE_POOL_MAX.
   const outcome = await db.$transaction(
     async (tx) => {
-      if (!(await claimAttempt(tx, notification.id))) return { kind: 'already-sent' } as const;
+      const notificationId = await claimAttempt(tx, {
+        eventId: cause.eventId,
+        eventType: cause.eventType,
+        userId: cause.userId,
+        orderId: cause.orderId,
+        recipient: cause.customer.email,
+        subject: message.subject,
+      });
+      if (!notificationId) return { kind: 'already-sent' } as const;
       try {
         await mailer.send({ id: cause.eventId, to: { name: cause.customer.name, address: cause.customer.email }, subject: message.subject, text: message.text });
       } catch (error) {
         const failure = error instanceof MailDeliveryFailed ? error : new MailDeliveryFailed((error as Error).message, error);
-        await markFailed(tx, notification.id, failure.message);
+        await markFailed(tx, notificationId, failure.message);
         return { kind: 'failed', failure } as const;
       }
-      await markSent(tx, notification.id, new Date());
-      return { kind: 'sent' } as const;
+      await markSent(tx, notificationId, new Date());
+      return { kind: 'sent', notificationId } as const;
     },
     { timeout: mailer.deliveryTimeoutMs + DATABASE_MARGIN_MS },
   );
 
   if (outcome.kind === 'failed') throw outcome.failure;
-  if (outcome.kind === 'sent') log.info('Notification sent', { eventType: cause.eventType, orderId: cause.orderId, notificationId: notification.id });
+  if (outcome.kind === 'sent') log.info('Notification sent', { eventType: cause.eventType, orderId: cause.orderId, notificationId: outcome.notificationId });
   return outcome.kind;
 }

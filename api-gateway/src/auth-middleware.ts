@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { verifyAccessToken, type AccessClaims } from '@shop/platform/auth';
+import { createAccessTokenVerifier, type AccessClaims } from '@shop/platform/auth';
 import { InvalidTokenError, MissingTokenError, TokenExpiredError } from './gateway-errors';
 
 const CLAIMS = 'verifiedClaims';
@@ -21,11 +21,12 @@ export interface AuthOptions {
  * verified claims for the proxy (identity headers) and the rate limiter (per-user key).
  */
 export function authenticate(options: AuthOptions): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const verifyAccessToken = createAccessTokenVerifier(options.jwtSecret);
+  return (req: Request, res: Response, next: NextFunction) => {
     if (options.isPublic(req.method, `${req.baseUrl}${req.path}`)) return next();
     const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
     if (!token) throw new MissingTokenError();
-    const result = await verifyAccessToken(token, options.jwtSecret);
+    const result = verifyAccessToken(token);
     if (!result.ok) throw result.problem === 'expired' ? new TokenExpiredError() : new InvalidTokenError();
     res.locals[CLAIMS] = result.claims;
     next();

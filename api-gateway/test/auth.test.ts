@@ -99,6 +99,38 @@ describe('JWT authentication', () => {
     expect(response.body).toMatchObject({ code: 'invalid-token' });
   });
 
+  test('When a token is signed with the right secret but HS512, then the client gets 401 invalid-token', async () => {
+    // Arrange
+    const token = await new SignJWT({ role: 'customer' })
+      .setProtectedHeader({ alg: 'HS512', typ: 'JWT' })
+      .setSubject(randomUUID())
+      .setIssuer('microshop/user-service')
+      .setAudience('microshop')
+      .setExpirationTime('60s')
+      .sign(key(JWT_SECRET));
+
+    // Act
+    const response = await callRefused(`Bearer ${token}`);
+
+    // Assert
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code: 'invalid-token' });
+  });
+
+  test('When a valid token has its role changed to admin, then the client gets 401 invalid-token', async () => {
+    // Arrange
+    const [header, payload, signature] = (await tokenFor()).split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const tampered = `${header}.${base64url({ ...claims, role: 'admin' })}.${signature}`;
+
+    // Act
+    const response = await callRefused(`Bearer ${tampered}`);
+
+    // Assert
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code: 'invalid-token' });
+  });
+
   test('When a token was minted for another audience, then the client gets 401 invalid-token', async () => {
     // Arrange
     const token = await signWith({ iss: 'microshop/user-service', aud: 'some-other-app' });

@@ -5,12 +5,12 @@ import { errorHandler, notFoundHandler, readinessHandler, requestIdMiddleware } 
 import { httpMetricsMiddleware, metricsHandler } from '@shop/platform/metrics';
 import { authenticate } from './auth-middleware';
 import type { GatewayConfig } from './config';
-import { docsRouter } from './docs-page';
+import { DOCS_PATH, docsRouter } from './docs-page';
 import { stripIdentityHeaders } from './identity-headers';
 import { openApiHandler } from './openapi-aggregator';
 import { createUpstreamProxy } from './proxy';
 import { createRateLimits } from './rate-limits';
-import { isPublicRoute, isRouted, routingTable, upstreamServices } from './routing-table';
+import { isRouted, publicRouteMatcher, routingTable, upstreamServices } from './routing-table';
 import { upstreamReadinessChecks } from './upstream-readiness';
 
 /** The gateway app, and what it owns that must be released on shutdown. */
@@ -41,13 +41,10 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   app.get('/ready', readinessHandler(upstreamReadinessChecks(services, agent)));
   app.get('/metrics', metricsHandler);
   app.get('/api/openapi.json', openApiHandler({ services, agent, isRouted: (path) => isRouted(table, path) }));
-  app.use(docsRouter());
+  app.use(DOCS_PATH, docsRouter());
 
   app.use(stripIdentityHeaders);
-  app.use(
-    '/api',
-    authenticate({ jwtSecret: config.JWT_SECRET, isPublic: (method, path) => isPublicRoute(table, method, path) }),
-  );
+  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, isPublic: publicRouteMatcher(table) }));
   app.use('/api', rateLimits.refusedAuthentication);
   app.use('/api/auth/login', rateLimits.login);
   app.use('/api', rateLimits.perClient);

@@ -2,8 +2,9 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 
-const DOCS = '/api/docs';
-const ASSETS = `${DOCS}/assets`;
+/** Where docsRouter is mounted: only requests under it enter the router, not every proxied call. */
+export const DOCS_PATH = '/api/docs';
+const ASSETS = `${DOCS_PATH}/assets`;
 const swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
 const PAGE = `<!DOCTYPE html>
@@ -18,7 +19,7 @@ const PAGE = `<!DOCTYPE html>
     <div id="swagger-ui"></div>
     <script src="${ASSETS}/swagger-ui-bundle.js"></script>
     <script src="${ASSETS}/swagger-ui-standalone-preset.js"></script>
-    <script src="${DOCS}/init.js"></script>
+    <script src="${DOCS_PATH}/init.js"></script>
   </body>
 </html>
 `;
@@ -37,19 +38,19 @@ const INIT_SCRIPT = `window.onload = function () {
 `;
 
 /**
- * GET /api/docs: Swagger UI over /api/openapi.json, every asset served from swagger-ui-dist
- * (nothing from a CDN). Its CSP is helmet's default without upgrade-insecure-requests, which
+ * GET /api/docs, mounted at DOCS_PATH: Swagger UI over /api/openapi.json, every asset served
+ * from swagger-ui-dist (nothing from a CDN). Its CSP is helmet's default without upgrade-insecure-requests, which
  * would make browsers fetch the assets over https from a gateway reached over plain http.
  */
 export function docsRouter(): Router {
   const router = express.Router();
-  router.use(DOCS, helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } }));
-  router.get(DOCS, (_req, res) => {
+  router.use(helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } }));
+  router.get('/', (_req, res) => {
     res.type('html').send(PAGE);
   });
-  router.get(`${DOCS}/init.js`, (_req, res) => {
+  router.get('/init.js', (_req, res) => {
     res.type('js').send(INIT_SCRIPT);
   });
-  router.use(ASSETS, express.static(swaggerUiDir, { index: false, maxAge: '1d', fallthrough: true }));
+  router.use('/assets', express.static(swaggerUiDir, { index: false, maxAge: '1d', fallthrough: true }));
   return router;
 }

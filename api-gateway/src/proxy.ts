@@ -23,6 +23,8 @@ const timedOut = new WeakSet<IncomingMessage>();
 /** `/api/users/me?x=1` → `/users/me?x=1`: services serve their resources at the root. */
 const toUpstreamPath = (req: Request) => req.originalUrl.replace(/^\/api/i, '');
 
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection'];
+
 /**
  * Connection-level headers describe the client's connection, not the upstream one; forwarded,
  * a client's `Connection: close` would cost a new upstream connection per request. Requests
@@ -31,11 +33,13 @@ const toUpstreamPath = (req: Request) => req.originalUrl.replace(/^\/api/i, '');
  */
 function removeHopByHopHeaders(proxyReq: ClientRequest, req: IncomingMessage): void {
   if (req.headers['transfer-encoding'] !== undefined) return;
-  const named = String(req.headers.connection ?? '')
-    .split(',')
-    .map((token) => token.trim().toLowerCase())
-    .filter((token) => token !== '' && token !== 'transfer-encoding');
-  for (const name of ['connection', 'keep-alive', 'proxy-connection', ...named]) proxyReq.removeHeader(name);
+  for (const name of HOP_BY_HOP) proxyReq.removeHeader(name);
+  const connection = req.headers.connection;
+  if (connection === undefined) return;
+  for (const token of connection.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name !== '' && name !== 'transfer-encoding') proxyReq.removeHeader(name);
+  }
 }
 
 function appendForwardedFor(proxyReq: ClientRequest, req: IncomingMessage): void {

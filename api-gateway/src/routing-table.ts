@@ -61,12 +61,13 @@ export function upstreamServices(table: UpstreamRoute[]): UpstreamService[] {
 // Express matches paths case-insensitively and ignores a trailing slash; so do we.
 const normalize = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
 
-/** True when method and path name one of the table's public routes. */
-export function isPublicRoute(table: UpstreamRoute[], method: string, path: string): boolean {
-  const wanted = normalize(path);
-  return table.some((route) =>
-    route.publicRoutes.some((open) => open.method === method.toUpperCase() && normalize(open.path) === wanted),
-  );
+/**
+ * A test of whether method and path name one of the table's public routes. The set is built
+ * once: the gateway asks for every request it authenticates.
+ */
+export function publicRouteMatcher(table: UpstreamRoute[]): (method: string, path: string) => boolean {
+  const open = new Set(table.flatMap((route) => route.publicRoutes.map((r) => `${r.method} ${normalize(r.path)}`)));
+  return (method, path) => open.has(`${method.toUpperCase()} ${normalize(path)}`);
 }
 
 /** True when a public path is served by some entry of the table. */

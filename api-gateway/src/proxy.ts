@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { errorHandler } from '@shop/platform/http';
+import { setHttpRoute } from '@shop/platform/telemetry';
 import { verifiedClaimsOf } from './auth-middleware';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from './gateway-errors';
 import { setIdentityHeaders } from './identity-headers';
@@ -92,6 +93,7 @@ export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions)
     // Node has already answered `100 Continue` to the client; forwarded, the header would make
     // the proxy skip its proxyReq event, and with it the identity headers.
     delete req.headers.expect;
+    setHttpRoute(route.prefix);
     void proxy(req, res, next);
   };
 }

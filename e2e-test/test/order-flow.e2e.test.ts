@@ -141,7 +141,7 @@ describe('the order flow through the gateway', () => {
 
   test('When an order is paid, then one trace spans gateway → order (→ user lookup) → payment → order → notification', async () => {
     const gatewaySpan = await eventually(
-      async () => system.spans.find((s) => s.service === 'api-gateway' && /POST/.test(s.name) && s.traceId && system.spans.some((o) => o.traceId === s.traceId && o.name === 'order.paid receive')),
+      async () => system.spans.find((s) => s.service === 'api-gateway' && s.name === 'POST /api/orders' && s.traceId && system.spans.some((o) => o.traceId === s.traceId && o.name === 'order.paid receive')),
       'the spans of the paid order',
     );
 

@@ -1,2 +1,2 @@
-export { startTelemetry, stopTelemetry, type TelemetryOptions } from './start-telemetry';
+export { setHttpRoute, startTelemetry, stopTelemetry, type TelemetryOptions } from './start-telemetry';
 export { contextFromHeaders, currentTraceHeaders, currentTraceId, withSpan } from './message-context';

@@ -1,6 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -15,6 +15,12 @@ export interface TelemetryOptions {
   otlpEndpoint?: string | undefined;
   /** Extra processors (tests pass an in-memory exporter here). */
   spanProcessors?: SpanProcessor[];
+  /**
+   * Express route handlers get spans and name the HTTP span after their route (default true).
+   * A process whose routes are all middleware (the gateway's proxies) gains nothing from the
+   * patched router on every request, and names its spans with setHttpRoute instead.
+   */
+  expressSpans?: boolean;
 }
 
 interface Running {
@@ -65,13 +71,24 @@ export function startTelemetry(options: TelemetryOptions): void {
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health|ready|metrics)/.test(req.url ?? '') }),
       // A span per middleware (request id, helmet, json parser, auth...) cost more CPU than the
       // request itself; the route still names the HTTP span and the handler keeps its span.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+      ...(options.expressSpans === false
+        ? []
+        : [new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] })]),
       // Queries outside a request or message span (outbox relay polls, metrics scrapes, pool
       // housekeeping) would each be a root trace of their own; pool checkouts are noise.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   running = { provider, contextManager, disableInstrumentations };
+}
+
+/**
+ * Names the current incoming request's span after its route (`GET /api/orders`, attribute
+ * http.route), as the Express instrumentation does for route handlers. No-op outside a traced request.
+ */
+export function setHttpRoute(route: string): void {
+  const rpcMetadata = getRPCMetadata(context.active());
+  if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = route;
 }
 
 /** Flushes pending spans and stops tracing (graceful shutdown). */

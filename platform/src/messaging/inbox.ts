@@ -1,4 +1,4 @@
-import { sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { empty, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { SqlExecutor } from './sql-executor';
 
 /**
@@ -29,14 +29,26 @@ export async function markProcessed(tx: SqlExecutor, messageId: string, handler:
   return inserted === 1;
 }
 
+/** Options of inboxInsertSql. */
+export interface InboxInsertOptions {
+  /**
+   * Condition the record depends on, e.g. sql`EXISTS (SELECT 1 FROM updated)` for a handler
+   * whose effect is a conditional UPDATE: when the effect does not happen, neither does the
+   * record, so the message stays new and a retry applies it. Default: always.
+   */
+  onlyIf?: Sql;
+}
+
 /**
  * markProcessed() as a SQL fragment, for a handler that writes everything in ONE statement of
  * data-modifying CTEs instead of an interactive transaction (two round trips fewer). It yields
  * one row the first time and none for a redelivery; make every other write of the statement
  * read from it (`INSERT … SELECT … FROM inbox`), so a redelivery writes nothing:
  *   WITH inbox AS (${inboxInsertSql(id, handler)}), effect AS (INSERT … SELECT … FROM inbox …) …
+ * or, with `onlyIf`, gate the record on the effect instead (the effect then checks the inbox).
  */
-export function inboxInsertSql(messageId: string, handler: string): Sql {
-  return sql`INSERT INTO processed_messages (message_id, handler) VALUES (${messageId}::uuid, ${handler})
+export function inboxInsertSql(messageId: string, handler: string, options: InboxInsertOptions = {}): Sql {
+  return sql`INSERT INTO processed_messages (message_id, handler)
+    SELECT ${messageId}::uuid, ${handler} ${options.onlyIf ? sql`WHERE ${options.onlyIf}` : empty}
     ON CONFLICT DO NOTHING RETURNING message_id`;
 }

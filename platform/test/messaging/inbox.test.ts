@@ -101,4 +101,36 @@ describe('inboxInsertSql (the inbox record folded into a handler\'s single state
 
     expect(events.sort()).toEqual([0, 1]);
   });
+
+  // The other order: the effect checks the inbox and the record is gated on the effect
+  // (onlyIf), so a message whose effect did not happen stays new.
+  async function handleEffectFirst(messageId: string, effectAllowed: boolean): Promise<{ events: number; recorded: number }> {
+    const event = createEnvelope('order.paid', 1, { messageId });
+    const seen = sql`EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${messageId}::uuid AND handler = 'orders.on-payment')`;
+    const statement = sql`WITH effect AS (${outboxInsertSql(event, { onlyIf: sql`${effectAllowed} AND NOT ${seen}` })}),
+      inbox AS (${inboxInsertSql(messageId, 'orders.on-payment', { onlyIf: sql`EXISTS (SELECT 1 FROM effect)` })})
+      SELECT (SELECT count(*)::int FROM effect) AS events, (SELECT count(*)::int FROM inbox) AS recorded`;
+    const { rows } = await pool.query<{ events: number; recorded: number }>(statement.text, statement.values);
+    return rows[0]!;
+  }
+
+  test('When its onlyIf condition is false, then nothing is recorded and the message stays new', async () => {
+    const messageId = randomUUID();
+
+    const refused = await handleEffectFirst(messageId, false);
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM processed_messages WHERE message_id = $1', [messageId]);
+
+    expect(refused).toEqual({ events: 0, recorded: 0 });
+    expect(rows[0].n).toBe(0);
+    expect(await handleOnce(messageId)).toBe(1);
+  });
+
+  test('When the effect it is gated on happens, then the message is recorded once and a redelivery writes nothing', async () => {
+    const messageId = randomUUID();
+
+    const results = [await handleEffectFirst(messageId, true), await handleEffectFirst(messageId, true)];
+
+    expect(results).toEqual([{ events: 1, recorded: 1 }, { events: 0, recorded: 0 }]);
+    expect(await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'orders.on-payment'))).toBe(false);
+  });
 });

@@ -1,12 +1,14 @@
 import { getLogger } from '@shop/platform/logging';
 import { markProcessed } from '@shop/platform/messaging';
-import { enqueue } from '@shop/platform/outbox';
-import { findOrderById, updateOrderStatus } from '../data-access/order-repository';
+import { changeStatusOnce, findPaymentResultContext } from '../data-access/payment-result-repository';
 import type { OrderDb } from '../data-access/prisma-client-factory';
 import { orderPaid, orderPaymentFailed } from '../events/order-events';
 import { InvalidOrderTransition, transition } from './order-status';
 
 const log = getLogger('apply-payment-result');
+
+// Inbox key of this handler (platform/src/messaging/inbox.ts).
+const HANDLER = 'order-service:payment-result';
 
 export type PaymentResult =
   | { outcome: 'succeeded'; orderId: string; paymentId: string }
@@ -16,33 +18,47 @@ export type PaymentResultEffect = 'applied' | 'duplicate' | 'unchanged' | 'rejec
 
 /**
  * Moves the order to PAID or PAYMENT_FAILED and records `order.paid` / `order.payment_failed`,
- * once per message id: the inbox row, the status change and the outbox row commit together.
+ * once per message id. One read, then the status machine decides; the status change, the inbox
+ * row and the event commit together in one statement, and only if the order is still in the
+ * status the decision was made on. A concurrent change since the read writes nothing and throws,
+ * so the bus retries the message, which is then decided on the new status.
  */
 export async function applyPaymentResult(db: OrderDb, messageId: string, result: PaymentResult): Promise<PaymentResultEffect> {
-  return db.$transaction(async (tx) => {
-    if (!(await markProcessed(tx, messageId, 'order-service:payment-result'))) return 'duplicate';
-    const order = await findOrderById(tx, result.orderId);
-    if (!order) {
-      log.warn('Payment result for an unknown order', { orderId: result.orderId });
-      return 'unknown-order';
-    }
-    const target = result.outcome === 'succeeded' ? 'PAID' : 'PAYMENT_FAILED';
-    let next;
-    try {
-      next = transition(order.status, target);
-    } catch (error) {
-      // A final order cannot change: e.g. cancelled before the charge landed. Retrying cannot
-      // help, so the message is settled here; a refund flow would start from this log line.
-      if (!(error instanceof InvalidOrderTransition)) throw error;
-      log.warn('Payment result rejected by the order status', { orderId: order.id, from: order.status, to: target });
-      return 'rejected';
-    }
-    if (next === 'unchanged') return 'unchanged';
-    const failureReason = result.outcome === 'failed' ? result.reason : undefined;
-    const updated = await updateOrderStatus(tx, order, next, failureReason);
-    // A concurrent change (a cancel): throwing rolls back the inbox row too, so the message is retried.
-    if (!updated) throw new Error(`Order ${order.id} changed while applying the payment result`);
-    await enqueue(tx, result.outcome === 'succeeded' ? orderPaid(updated, result.paymentId) : orderPaymentFailed(updated, result.reason));
-    return 'applied';
-  });
+  const { alreadyProcessed, order } = await findPaymentResultContext(db, messageId, HANDLER, result.orderId);
+  if (alreadyProcessed) return 'duplicate';
+  if (!order) {
+    return settleWithoutChange(db, messageId, 'unknown-order', () => log.warn('Payment result for an unknown order', { orderId: result.orderId }));
+  }
+  const target = result.outcome === 'succeeded' ? 'PAID' : 'PAYMENT_FAILED';
+  let next;
+  try {
+    next = transition(order.status, target);
+  } catch (error) {
+    // A final order cannot change: e.g. cancelled before the charge landed. Retrying cannot
+    // help, so the message is settled here; a refund flow would start from this log line.
+    if (!(error instanceof InvalidOrderTransition)) throw error;
+    return settleWithoutChange(db, messageId, 'rejected', () =>
+      log.warn('Payment result rejected by the order status', { orderId: order.id, from: order.status, to: target }),
+    );
+  }
+  if (next === 'unchanged') return settleWithoutChange(db, messageId, 'unchanged');
+
+  // The event carries no field the database sets, so it is built before the write.
+  const event = result.outcome === 'succeeded' ? orderPaid(order, result.paymentId) : orderPaymentFailed(order, result.reason);
+  const failureReason = result.outcome === 'failed' ? result.reason : null;
+  const outcome = await changeStatusOnce(db, { messageId, handler: HANDLER, orderId: order.id, from: order.status, to: next, failureReason, event });
+  if (outcome === 'status-changed') throw new Error(`Order ${order.id} changed while applying the payment result`);
+  return outcome;
+}
+
+/** Records a message that changes nothing, so its redeliveries are duplicates; reports (once) only when it is new. */
+async function settleWithoutChange(
+  db: OrderDb,
+  messageId: string,
+  effect: 'unknown-order' | 'rejected' | 'unchanged',
+  report?: () => void,
+): Promise<PaymentResultEffect> {
+  if (!(await markProcessed(db, messageId, HANDLER))) return 'duplicate';
+  report?.();
+  return effect;
 }

@@ -36,7 +36,10 @@ export const orderPaymentFailedV1 = z.object({
   currency: z.string().length(3),
 });
 
-const money = (order: Order) => ({ totalCents: order.totalCents, currency: order.currency });
+/** What order.paid and order.payment_failed carry of the order (a payment result reads no more). */
+export type SettledOrder = Pick<Order, 'id' | 'userId' | 'customer' | 'totalCents' | 'currency'>;
+
+const money = (order: SettledOrder) => ({ totalCents: order.totalCents, currency: order.currency });
 
 /** `order.created`: a customer placed an order; carries what payment and notification need. */
 export function orderCreated(order: Order): EventEnvelope<z.infer<typeof orderCreatedV1>> {
@@ -51,11 +54,11 @@ export function orderCreated(order: Order): EventEnvelope<z.infer<typeof orderCr
 }
 
 /** `order.paid`: the payment for an order succeeded and the order is PAID. */
-export function orderPaid(order: Order, paymentId: string): EventEnvelope<z.infer<typeof orderPaidV1>> {
+export function orderPaid(order: SettledOrder, paymentId: string): EventEnvelope<z.infer<typeof orderPaidV1>> {
   return createEnvelope('order.paid', 1, orderPaidV1.parse({ orderId: order.id, userId: order.userId, customer: order.customer, paymentId, ...money(order) }));
 }
 
 /** `order.payment_failed`: the payment was refused and the order is PAYMENT_FAILED. */
-export function orderPaymentFailed(order: Order, reason: string): EventEnvelope<z.infer<typeof orderPaymentFailedV1>> {
+export function orderPaymentFailed(order: SettledOrder, reason: string): EventEnvelope<z.infer<typeof orderPaymentFailedV1>> {
   return createEnvelope('order.payment_failed', 1, orderPaymentFailedV1.parse({ orderId: order.id, userId: order.userId, customer: order.customer, reason, ...money(order) }));
 }

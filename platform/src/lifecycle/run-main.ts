@@ -1,6 +1,7 @@
 import { ConfigError } from '../config';
 import { getLogger } from '../logging';
 import { stopTelemetry } from '../telemetry';
+import { releaseStartupGarbage } from './release-startup-garbage';
 import type { Shutdown } from './shutdown';
 
 const log = getLogger('lifecycle');
@@ -49,8 +50,10 @@ export function runMain(serviceName: string, start: () => Promise<RunningService
 
   // Deferred, so that a config error thrown synchronously by start takes the same path.
   Promise.resolve().then(start).then(
-    (running) => {
+    async (running) => {
       service = running;
+      // Start-up is over: give back what loading it left behind (see releaseStartupGarbage).
+      await releaseStartupGarbage();
       log.info('Service started', { service: serviceName });
     },
     (error: unknown) => {

@@ -10,8 +10,8 @@ const log = getLogger('lifecycle');
  * hands that back by itself, but only once it judges the process idle: measured here ~100 s
  * after start (order-service 121 → 104 MB); until then an idle service sits at ~120 MB. This GC
  * takes it to ~99 MB right away. Under load the young generation grows back as it did before
- * (to 128 MB), so throughput and peak memory are unchanged; the cost is one pause of ~50-80 ms
- * before the service first answers /ready.
+ * (to 128 MB), so throughput and peak memory are unchanged; the cost is one pause of ~50-80 ms,
+ * which runMain takes a second after start-up rather than before the first /ready answer.
  *
  * The inspector protocol's HeapProfiler.collectGarbage is the one way to ask for this GC without
  * starting node with --expose-gc; the session is in-process and opens no port.

@@ -5,6 +5,7 @@ import { releaseStartupGarbage } from './release-startup-garbage';
 import type { Shutdown } from './shutdown';
 
 const log = getLogger('lifecycle');
+const STARTUP_GC_DELAY_MS = 1000;
 
 /** What a service's start function returns: its shutdown list and its grace period. */
 export interface RunningService {
@@ -50,11 +51,13 @@ export function runMain(serviceName: string, start: () => Promise<RunningService
 
   // Deferred, so that a config error thrown synchronously by start takes the same path.
   Promise.resolve().then(start).then(
-    async (running) => {
+    (running) => {
       service = running;
-      // Start-up is over: give back what loading it left behind (see releaseStartupGarbage).
-      await releaseStartupGarbage();
       log.info('Service started', { service: serviceName });
+      // Start-up is over: give back what loading it left behind (see releaseStartupGarbage),
+      // a moment later so the GC pause is not on the way to the first /ready answer (whose
+      // first database query loads Prisma's query compiler, more start-up garbage).
+      setTimeout(() => void releaseStartupGarbage(), STARTUP_GC_DELAY_MS).unref();
     },
     (error: unknown) => {
       if (error instanceof ConfigError) {

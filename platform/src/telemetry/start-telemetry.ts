@@ -8,6 +8,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { samplerFromEnv } from './sampler-from-env';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -54,6 +55,7 @@ export function startTelemetry(options: TelemetryOptions): void {
   // Without any processor spans are still created and sampled (log lines and messages carry
   // their trace ids, downstream services may export), they are just not sent anywhere.
   const provider = new TracerProvider({
+    sampler: samplerFromEnv(),
     // OTEL_RESOURCE_ATTRIBUTES still adds attributes (e.g. deployment.environment); ours names the service.
     resource: defaultResource()
       .merge(detectResources({ detectors: [envDetector] }))

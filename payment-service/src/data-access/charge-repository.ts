@@ -35,7 +35,9 @@ interface ChargeContextRow {
 /** Whether the order was charged, and its payment method, in one query. */
 export async function findChargeContext(db: Db, orderId: string, paymentMethodId: string): Promise<ChargeContext> {
   const [row] = await db.$queryRaw<ChargeContextRow[]>`
-    SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ${orderId}::uuid) AS already_charged, method.*
+    SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ${orderId}::uuid) AS already_charged,
+           method.id, method.user_id, method.token, method.brand, method.last4, method.exp_month, method.exp_year,
+           method.holder_name, method.created_at, method.deleted_at
       FROM (SELECT 1) AS one
       LEFT JOIN payment_methods AS method ON method.id = ${paymentMethodId}::uuid`;
   if (!row) throw new Error('The charge context query returned no row');

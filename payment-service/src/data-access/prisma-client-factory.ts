@@ -7,6 +7,6 @@ export type PaymentDb = PrismaClient;
 export type Db = PaymentDb | Prisma.TransactionClient;
 
 /** The service's Prisma client over the pg driver adapter (no native query engine). */
-export function createPrismaClient(config: { DATABASE_URL: string; DATABASE_POOL_MAX: number }): PaymentDb {
-  return new PrismaClient({ adapter: createPrismaAdapter(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX }) });
+export function createPrismaClient(config: { DATABASE_URL: string; DATABASE_POOL_MAX: number; DATABASE_PREPARED_STATEMENTS?: number }): PaymentDb {
+  return new PrismaClient({ adapter: createPrismaAdapter(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, preparedStatements: config.DATABASE_PREPARED_STATEMENTS }) });
 }

@@ -53,6 +53,11 @@ export const databaseConfig = {
   DATABASE_URL: postgresUrl(),
   /** Largest Prisma connection pool. Default 10. */
   DATABASE_POOL_MAX: positiveInt(10),
+  /**
+   * Distinct SQL texts each connection runs as prepared statements (parsed and planned once).
+   * 0 sends every statement unprepared, as PgBouncer in transaction mode before 1.21 needs. Default 200.
+   */
+  DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).default(200),
 };
 
 /** Settings of a service that calls, or is called by, other services. */

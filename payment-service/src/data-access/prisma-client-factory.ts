@@ -1,4 +1,4 @@
-import { createPrismaAdapter } from '@shop/platform/data';
+import { prismaAdapterFromConfig, type DatabaseSettings } from '@shop/platform/data';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type PaymentDb = PrismaClient;
@@ -7,6 +7,6 @@ export type PaymentDb = PrismaClient;
 export type Db = PaymentDb | Prisma.TransactionClient;
 
 /** The service's Prisma client over the pg driver adapter (no native query engine). */
-export function createPrismaClient(config: { DATABASE_URL: string; DATABASE_POOL_MAX: number; DATABASE_PREPARED_STATEMENTS?: number }): PaymentDb {
-  return new PrismaClient({ adapter: createPrismaAdapter(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, preparedStatements: config.DATABASE_PREPARED_STATEMENTS }) });
+export function createPrismaClient(config: DatabaseSettings): PaymentDb {
+  return new PrismaClient({ adapter: prismaAdapterFromConfig(config) });
 }

@@ -28,6 +28,18 @@ export function createPrismaAdapter(databaseUrl: string, pool: PrismaPoolOptions
   );
 }
 
+/** The database settings of a service (platform/config databaseConfig) that its Prisma client reads. */
+export interface DatabaseSettings {
+  DATABASE_URL: string;
+  DATABASE_POOL_MAX: number;
+  DATABASE_PREPARED_STATEMENTS?: number;
+}
+
+/** createPrismaAdapter from a service's loaded configuration: one place maps settings to pool options. */
+export function prismaAdapterFromConfig(config: DatabaseSettings): PrismaPg {
+  return createPrismaAdapter(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
+}
+
 /**
  * True for a unique-constraint violation, optionally of one named constraint: P2002 from a
  * model query, or P2010 (raw query failed) whose driver error is a UniqueConstraintViolation.

@@ -440,7 +440,7 @@ try {
   const inherited = Object.fromEntries(inheritedNames.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
   const benchEnv = {
     JWT_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
+    GATEWAY_TOKEN: randomBytes(32).toString('hex'),
     EVENTS_EXCHANGE: exchange,
     PROCESSOR_LATENCY_MS: '0',
     // The gateway's limiter still runs on every request; it just never says no during the run.
@@ -464,7 +464,7 @@ try {
     mkdirSync(profileDir, { recursive: true });
     service.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}.cpuprofile`.trim();
   }
-  const { JWT_SECRET: _jwt, INTERNAL_TOKEN: _internal, ...shownEnv } = benchEnv;
+  const { JWT_SECRET: _jwt, GATEWAY_TOKEN: _gateway, ...shownEnv } = benchEnv;
   Object.assign(result.run.settings, {
     exchange,
     databasePrefix,
@@ -523,7 +523,7 @@ try {
 
   const gateway = `http://127.0.0.1:${byName['api-gateway'].port}`;
   const userPort = byName['user-service'].port;
-  const internalToken = byName['user-service'].env.INTERNAL_TOKEN;
+  const gatewayToken = byName['user-service'].env.GATEWAY_TOKEN;
 
   // ---- Users, each with a token and a card (set-up, not measured)
   log(`creating ${plan.users} users with a card each`);
@@ -556,7 +556,7 @@ try {
       log(`nginx skipped: ${binary.skipped}`);
     } else {
       const port = 3009 + portOffset;
-      owned.nginx = await startNginx({ binary: binary.path, port, upstreamPort: userPort, identity: { internalToken, userId: me.id, role: 'customer' } });
+      owned.nginx = await startNginx({ binary: binary.path, port, upstreamPort: userPort, identity: { gatewayToken, userId: me.id, role: 'customer' } });
       nginx = { url: `http://127.0.0.1:${port}`, pid: owned.nginx.pid, version: owned.nginx.version, workers: 1, installedNow: binary.installed, stoppedSystemNginx: binary.stoppedSystemNginx };
       pids.nginx = owned.nginx.pid;
       log(`nginx ${owned.nginx.version} on ${port} (1 worker, keepalive 64 to user-service)`);
@@ -582,7 +582,7 @@ try {
 
   // ---- Case 1: gateway cost
   if (plan.cases.has('1')) {
-    const identity = { 'x-internal-token': internalToken, 'x-user-id': me.id, 'x-user-role': 'customer' };
+    const identity = { 'x-gateway-token': gatewayToken, 'x-user-id': me.id, 'x-user-role': 'customer' };
     const variants = {
       direct: { base: `http://127.0.0.1:${userPort}`, me: '/users/me', headers: identity },
       gateway: { base: gateway, me: '/api/users/me', headers: { authorization: me.auth } },
@@ -677,7 +677,7 @@ try {
       measureS: plan.measureS,
       rounds,
       notes: {
-        direct: 'user-service itself, with the identity headers the gateway would send (x-internal-token, x-user-id, x-user-role)',
+        direct: 'user-service itself, with the identity headers the gateway would send (x-gateway-token, x-user-id, x-user-role)',
         gateway: 'api-gateway with a Bearer token: JWT verified, identity headers set, proxied to user-service over its keep-alive agent',
         nginx: 'nginx, 1 worker, upstream keepalive 64, injecting the same identity headers: the same hop minus JWT verification',
         health: 'GET /health: direct and nginx reach user-service\'s /health; the gateway answers /health itself (no upstream hop), so that row is its own framework floor',

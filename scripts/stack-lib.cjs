@@ -8,10 +8,13 @@ const { createInterface } = require('node:readline');
 
 const root = path.resolve(__dirname, '..');
 
-/** Every service of the system: folder, port, and its own database (if any). */
+/**
+ * Every service of the system: folder, port, its own database (if any), and whether it calls or
+ * is called by another service (then it holds the service token, which the gateway never does).
+ */
 const SERVICES = [
-  { name: 'user-service', port: 3001, database: 'users' },
-  { name: 'order-service', port: 3002, database: 'orders' },
+  { name: 'user-service', port: 3001, database: 'users', serviceCalls: true },
+  { name: 'order-service', port: 3002, database: 'orders', serviceCalls: true },
   { name: 'payment-service', port: 3003, database: 'payments' },
   { name: 'notification-service', port: 3004, database: 'notifications' },
   { name: 'api-gateway', port: 3000 },
@@ -32,9 +35,12 @@ function stackEnvironment(options = {}) {
   const postgres = options.postgresUrl ?? process.env.STACK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const prefix = options.databasePrefix ?? 'microshop_';
   const portOffset = options.portOffset ?? 0;
+  const serviceToken = process.env.SERVICE_TOKEN ?? randomBytes(32).toString('hex');
   const shared = {
+    // Every process listens on this machine only: the gateway's limits cannot be walked around.
+    HOST: '127.0.0.1',
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? randomBytes(32).toString('hex'),
+    GATEWAY_TOKEN: process.env.GATEWAY_TOKEN ?? randomBytes(32).toString('hex'),
     RABBITMQ_URL: options.rabbitmqUrl ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...options.env,
@@ -45,6 +51,7 @@ function stackEnvironment(options = {}) {
   }
   return SERVICES.map((service) => {
     const env = { ...shared, PORT: String(service.port + portOffset) };
+    if (service.serviceCalls) env.SERVICE_TOKEN = serviceToken;
     if (service.database) {
       const url = new URL(postgres);
       url.pathname = `/${prefix}${service.database}`;
@@ -85,14 +92,17 @@ function startService(service, onLine = () => {}) {
 /** Polls a service's /ready until it answers 200, or rejects after timeoutMs. */
 async function waitReady(service, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${service.port}/ready`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
-    } catch {
+      last = `${res.status} ${await res.text()}`;
+    } catch (error) {
       // not listening yet
+      last = `${error.name}: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;
     }
-    if (Date.now() > deadline) throw new Error(`${service.name} was not ready within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${service.name} was not ready within ${timeoutMs} ms; last /ready: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

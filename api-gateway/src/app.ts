@@ -1,12 +1,12 @@
 import type { Agent } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { errorHandler, notFoundHandler, readinessHandler, requestIdMiddleware } from '@shop/platform/http';
+import { errorHandler, noStore, notFoundHandler, readinessHandler, requestIdMiddleware } from '@shop/platform/http';
 import { httpMetricsMiddleware, metricsHandler } from '@shop/platform/metrics';
 import { authenticate } from './auth-middleware';
 import type { GatewayConfig } from './config';
+import { refuseHopByHopAbuse } from './connection-header';
 import { DOCS_PATH, docsRouter } from './docs-page';
-import { stripIdentityHeaders } from './identity-headers';
 import { openApiHandler } from './openapi-aggregator';
 import { createUpstreamProxy } from './proxy';
 import { createRateLimits } from './rate-limits';
@@ -17,10 +17,12 @@ import { upstreamReadinessChecks } from './upstream-readiness';
 export type GatewayApp = Express & { close: () => void };
 
 /**
- * The gateway: request id → helmet → metrics → its own routes (health, ready, metrics, OpenAPI,
- * docs) → identity headers stripped → JWT (a refused token still counts against the rate limit)
- * → rate limits → routing table → JSON 404 / errors.
- * No body parser: request bodies stream to the services untouched.
+ * The gateway: request id → hop-by-hop abuse refused → helmet → metrics → its own routes (health,
+ * ready, metrics, OpenAPI, docs) → JWT (a refused token still counts against the rate limit) →
+ * rate limits → routing table → JSON 404 / errors.
+ * No body parser: request bodies stream to the services, re-framed; each upstream request's
+ * headers are built from scratch (upstream-headers.ts), so nothing a client sends reaches a
+ * service unless it is on the list.
  */
 export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayApp {
   const table = routingTable(config);
@@ -29,9 +31,10 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
 
   const app = express();
   app.disable('x-powered-by');
-  // Clients' own X-Forwarded-For is believed only from a load balancer on a private network.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Whose X-Forwarded-For names the client (rate limits count by it): TRUST_PROXY, default nobody's.
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(requestIdMiddleware);
+  app.use(refuseHopByHopAbuse);
   app.use(helmet());
   app.use(httpMetricsMiddleware);
 
@@ -43,7 +46,8 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   app.get('/api/openapi.json', openApiHandler({ services, agent, isRouted: (path) => isRouted(table, path) }));
   app.use(DOCS_PATH, docsRouter());
 
-  app.use(stripIdentityHeaders);
+  // The gateway's own answers under /api (401, 429, 502...) are no more cacheable than the services'.
+  app.use('/api', noStore);
   app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, isPublic: publicRouteMatcher(table) }));
   app.use('/api', rateLimits.refusedAuthentication);
   app.use('/api/auth/login', rateLimits.login);
@@ -51,7 +55,7 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   for (const route of table) {
     app.use(
       route.prefix,
-      createUpstreamProxy(route, { agent, timeoutMs: config.UPSTREAM_TIMEOUT_MS, internalToken: config.INTERNAL_TOKEN }),
+      createUpstreamProxy(route, { agent, timeoutMs: config.UPSTREAM_TIMEOUT_MS, gatewayToken: config.GATEWAY_TOKEN }),
     );
   }
 

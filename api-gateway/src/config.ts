@@ -1,4 +1,4 @@
-import { commonConfig, port, positiveInt, secret } from '@shop/platform/config';
+import { bindHost, commonConfig, port, positiveInt, secret, trustProxy } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** Name the gateway carries in logs, traces and metrics. */
@@ -20,8 +20,16 @@ export const gatewayConfigSchema = z.object({
   PORT: port(3000),
   /** HMAC key access tokens are signed with (shared with user-service). No default. */
   JWT_SECRET: secret(),
-  /** Shared secret services require before they believe identity headers. No default. */
-  INTERNAL_TOKEN: secret(),
+  /** Interface to listen on. Default 127.0.0.1 (this machine only); images set 0.0.0.0. */
+  HOST: bindHost('127.0.0.1'),
+  /** The gateway's credential (x-gateway-token), sent with every verified identity; services require a user beside it. No default. */
+  GATEWAY_TOKEN: secret(),
+  /**
+   * Peers whose X-Forwarded-For names the client (rate limits and logs count by it): false (the
+   * peer is the client), a hop count (1: one load balancer or ingress controller in front), or a
+   * comma list of addresses, CIDR ranges, loopback, linklocal, uniquelocal. Default false.
+   */
+  TRUST_PROXY: trustProxy('false'),
   /** Base URL of user-service (/users, /auth). Default http://127.0.0.1:3001. */
   USER_SERVICE_URL: serviceUrl('http://127.0.0.1:3001'),
   /** Base URL of order-service (/orders). Default http://127.0.0.1:3002. */

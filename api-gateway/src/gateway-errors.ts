@@ -49,3 +49,36 @@ export class UpstreamTimeoutError extends AppError {
     super({ code: 'upstream-timeout', message: `${service} did not answer in time`, httpStatus: 504, cause });
   }
 }
+
+/** 400: the client's Connection header names a header that frames the request or that the gateway sets. */
+export class HopByHopHeaderRefusedError extends AppError {
+  constructor(names: string[]) {
+    super({
+      code: 'hop-by-hop-header-refused',
+      message: `The Connection header may not name ${names.join(', ')}`,
+      httpStatus: 400,
+      details: { headers: names },
+    });
+  }
+}
+
+/** 400: a GET or HEAD request carries a body, which has no meaning here and is never forwarded. */
+export class BodyNotAllowedError extends AppError {
+  constructor(method: string) {
+    super({ code: 'body-not-allowed', message: `A ${method} request carries no body`, httpStatus: 400 });
+  }
+}
+
+/** 400: the body's Transfer-Encoding is more than chunked (gzip, chunked...), which no service takes. */
+export class UnsupportedTransferCodingError extends AppError {
+  constructor() {
+    super({ code: 'unsupported-transfer-coding', message: 'Transfer-Encoding may only be chunked', httpStatus: 400 });
+  }
+}
+
+/** 500: the gateway could not build or send the upstream request (a bug, never the client's input). */
+export class ProxyFailedError extends AppError {
+  constructor(service: string, cause: unknown) {
+    super({ code: 'proxy-failed', message: `The request to ${service} could not be sent`, httpStatus: 500, cause });
+  }
+}

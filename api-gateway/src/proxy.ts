@@ -1,64 +1,58 @@
-import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import { AppError } from '@shop/platform/errors';
 import { errorHandler } from '@shop/platform/http';
 import { setHttpRoute } from '@shop/platform/telemetry';
 import { verifiedClaimsOf } from './auth-middleware';
-import { UpstreamTimeoutError, UpstreamUnavailableError } from './gateway-errors';
-import { setIdentityHeaders } from './identity-headers';
+import { namedByConnection } from './connection-header';
+import { ProxyFailedError, UpstreamTimeoutError, UpstreamUnavailableError } from './gateway-errors';
 import type { UpstreamRoute } from './routing-table';
+import { upstreamHeaders } from './upstream-headers';
 
 export interface ProxyOptions {
   /** The shared keep-alive agent. */
   agent: Agent;
   /** Longest an upstream may stay silent, in ms; then 504. */
   timeoutMs: number;
-  /** Sent as x-internal-token with every verified identity. */
-  internalToken: string;
+  /** Sent as x-gateway-token with every verified identity. */
+  gatewayToken: string;
 }
 
 // Requests whose upstream call hit the timeout; the error that follows is a 504, not a 502.
 const timedOut = new WeakSet<IncomingMessage>();
+// Requests already answered by a failed hook; the upstream error that follows is not answered again.
+const answered = new WeakSet<IncomingMessage>();
 
 /** `/api/users/me?x=1` → `/users/me?x=1`: services serve their resources at the root. */
 const toUpstreamPath = (req: Request) => req.originalUrl.replace(/^\/api/i, '');
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection'];
+// Describe the service's connection to the gateway, not the client's: dropped from answers.
+const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'trailer', 'upgrade'];
 
 /**
- * Connection-level headers describe the client's connection, not the upstream one; forwarded,
- * a client's `Connection: close` would cost a new upstream connection per request. Requests
- * with a chunked body keep the proxy's own `Connection: close`: after an early response their
- * socket cannot be reused safely.
+ * The client's connection is the gateway's own: the service's Connection header (and what it
+ * names) stays behind, and the answer says keep-alive or close as Node decided from the client's
+ * request. (Left unset, the proxy would copy the service's keep-alive over a client's close.)
  */
-function removeHopByHopHeaders(proxyReq: ClientRequest, req: IncomingMessage): void {
-  if (req.headers['transfer-encoding'] !== undefined) return;
-  for (const name of HOP_BY_HOP) proxyReq.removeHeader(name);
-  const connection = req.headers.connection;
-  if (connection === undefined) return;
-  for (const token of connection.split(',')) {
-    const name = token.trim().toLowerCase();
-    if (name !== '' && name !== 'transfer-encoding') proxyReq.removeHeader(name);
-  }
-}
-
-function appendForwardedFor(proxyReq: ClientRequest, req: IncomingMessage): void {
-  const clientIp = req.socket.remoteAddress;
-  if (!clientIp) return;
-  // Appended, never passed through alone, so services that trust the gateway see the real client last.
-  const prior = req.headers['x-forwarded-for'];
-  proxyReq.setHeader('x-forwarded-for', prior ? `${String(prior)}, ${clientIp}` : clientIp);
+function ownClientConnection(proxyRes: IncomingMessage, res: ServerResponse): void {
+  const named = (proxyRes.headers.connection ?? '').split(',').map((token) => token.trim().toLowerCase());
+  for (const name of [...RESPONSE_HOP_BY_HOP, ...named]) if (name !== '') delete proxyRes.headers[name];
+  proxyRes.headers.connection = res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 /**
- * The proxy of one routing-table entry, mounted at its prefix. Bodies stream through untouched
- * (no body parser runs before it). Verified identity and the internal token are set on the
- * outgoing request; connection failures answer 502 and silence past timeoutMs answers 504, both
- * through the platform error handler, so the client always gets { code, message }.
+ * The proxy of one routing-table entry, mounted at its prefix. The upstream request's headers
+ * are built by upstreamHeaders (an allow-list, the gateway's framing, the verified identity);
+ * bodies stream through (no body parser runs before it). Connection failures answer 502 and
+ * silence past timeoutMs answers 504, both through the platform error handler, so the client
+ * always gets { code, message }. A hook that throws answers 500 for its request only: the proxy
+ * runs hooks from socket events, where an exception would otherwise end the process.
  */
 export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions): RequestHandler {
   const answerError = (error: Error, req: Request, res: Response | Socket) => {
+    if (answered.has(req)) return;
     if (!('writeHead' in res)) return void res.destroy();
     // Failed mid-response: the status is already sent, so cutting the connection is the only honest signal.
     if (res.headersSent) return void res.destroy();
@@ -70,9 +64,18 @@ export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions)
     errorHandler(appError, req, res, () => undefined);
   };
 
+  const failHook = (error: unknown, proxyReq: ClientRequest | undefined, req: Request, res: Response) => {
+    answered.add(req);
+    req.url = req.originalUrl;
+    if (res.headersSent) res.destroy();
+    else errorHandler(new ProxyFailedError(route.service, error), req, res, () => undefined);
+    proxyReq?.destroy();
+  };
+
   const proxy = createProxyMiddleware<Request, Response>({
     target: route.target,
     agent: options.agent,
+    changeOrigin: true,
     proxyTimeout: options.timeoutMs,
     // Not `timeout`: that is an idle timeout on the client's socket, which would cut the client
     // before the 504 is written; slow clients are bounded by the server's requestTimeout.
@@ -80,19 +83,34 @@ export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions)
     // With on.error set the library skips its plain-text 5xx plugin; ours answers instead.
     on: {
       proxyReq: (proxyReq, req, res) => {
-        setIdentityHeaders(proxyReq, verifiedClaimsOf(res), options.internalToken);
-        removeHopByHopHeaders(proxyReq, req);
-        appendForwardedFor(proxyReq, req);
-        proxyReq.once('timeout', () => timedOut.add(req));
+        try {
+          proxyReq.once('timeout', () => timedOut.add(req));
+        } catch (error) {
+          failHook(error, proxyReq, req, res);
+        }
+      },
+      proxyRes: (proxyRes, req, res) => {
+        try {
+          ownClientConnection(proxyRes, res);
+        } catch (error) {
+          failHook(error, undefined, req, res);
+        }
       },
       error: answerError,
     },
   });
 
   return (req: Request, res: Response, next: NextFunction) => {
-    // Node has already answered `100 Continue` to the client; forwarded, the header would make
-    // the proxy skip its proxyReq event, and with it the identity headers.
-    delete req.headers.expect;
+    try {
+      req.headers = upstreamHeaders(req, {
+        claims: verifiedClaimsOf(res),
+        gatewayToken: options.gatewayToken,
+        clientIp: req.ip,
+        hopByHop: namedByConnection(req),
+      });
+    } catch (error) {
+      return next(error instanceof AppError ? error : new ProxyFailedError(route.service, error));
+    }
     setHttpRoute(route.prefix);
     void proxy(req, res, next);
   };

@@ -17,6 +17,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   // Slow-client protection: a client that does not send its headers, or its whole request, in
   // time gets a 408 and is disconnected.
   const server = await listen(app, config.PORT, {
+    host: config.HOST,
     headersTimeoutMs: config.CLIENT_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.CLIENT_REQUEST_TIMEOUT_MS,
   });

@@ -9,10 +9,10 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 const inOneMinute = () => Math.floor(Date.now() / 1000) + 60;
 
 /** A token signed with the right key but claims chosen by the test. */
-function signWith(claims: { iss: string; aud: string }, secret = JWT_SECRET): Promise<string> {
-  return new SignJWT({ role: 'customer' })
+function signWith(claims: { iss: string; aud: string; sub?: string; role?: unknown }, secret = JWT_SECRET): Promise<string> {
+  return new SignJWT({ role: 'role' in claims ? claims.role : 'customer' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(randomUUID())
+    .setSubject(claims.sub ?? randomUUID())
     .setIssuer(claims.iss)
     .setAudience(claims.aud)
     .setIssuedAt()
@@ -173,5 +173,34 @@ describe('JWT authentication', () => {
 
     // Assert
     expect(response.status).toBe(200);
+  });
+
+  test.each([
+    ['a subject with CR/LF and a header after it', `${randomUUID()}\r\nx-user-role: admin`],
+    ['a subject that is not a UUID', 'alice'],
+    ['an empty subject', ''],
+    ['a UUID with trailing text', `${randomUUID()} `],
+  ])('When a token signed with the real key carries %s, then 401 invalid-token and the service is not reached', async (_what, sub) => {
+    // Arrange
+    const token = await signWith({ iss: 'microshop/user-service', aud: 'microshop', sub });
+
+    // Act
+    const response = await callRefused(`Bearer ${token}`);
+
+    // Assert
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code: 'invalid-token' });
+  });
+
+  test.each([['root'], ['Admin'], [['admin']], [null]])('When a token signed with the real key carries role %j, then 401 invalid-token', async (role) => {
+    // Arrange
+    const token = await signWith({ iss: 'microshop/user-service', aud: 'microshop', role });
+
+    // Act
+    const response = await callRefused(`Bearer ${token}`);
+
+    // Assert
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code: 'invalid-token' });
   });
 });

@@ -1,28 +1,28 @@
 import { ConfigError, loadConfig } from '@shop/platform/config';
 import { gatewayConfigSchema } from '../src/config';
-import { INTERNAL_TOKEN, JWT_SECRET } from './support/test-gateway';
+import { GATEWAY_TOKEN, JWT_SECRET } from './support/test-gateway';
 
 describe('Gateway configuration', () => {
   test('When JWT_SECRET is missing, then loading fails with an error naming JWT_SECRET', () => {
     // Act
-    const load = () => loadConfig(gatewayConfigSchema, { INTERNAL_TOKEN });
+    const load = () => loadConfig(gatewayConfigSchema, { GATEWAY_TOKEN });
 
     // Assert
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/JWT_SECRET/);
   });
 
-  test('When INTERNAL_TOKEN is too short, then loading fails naming INTERNAL_TOKEN', () => {
+  test('When GATEWAY_TOKEN is too short, then loading fails naming GATEWAY_TOKEN', () => {
     // Act
-    const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, INTERNAL_TOKEN: 'short' });
+    const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN: 'short' });
 
     // Assert
-    expect(load).toThrow(/INTERNAL_TOKEN/);
+    expect(load).toThrow(/GATEWAY_TOKEN/);
   });
 
   test('When a service URL is not http(s), then loading fails naming that variable', () => {
     // Act
-    const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, INTERNAL_TOKEN, ORDER_SERVICE_URL: 'ftp://orders' });
+    const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, ORDER_SERVICE_URL: 'ftp://orders' });
 
     // Assert
     expect(load).toThrow(/ORDER_SERVICE_URL/);
@@ -30,7 +30,7 @@ describe('Gateway configuration', () => {
 
   test('When only the secrets are set, then every other setting takes its documented default', () => {
     // Act
-    const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, INTERNAL_TOKEN });
+    const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN });
 
     // Assert
     expect(config).toMatchObject({
@@ -43,8 +43,36 @@ describe('Gateway configuration', () => {
       RATE_LIMIT_WINDOW_MS: 60_000,
       RATE_LIMIT_MAX: 600,
       LOGIN_RATE_LIMIT_MAX: 10,
+      HOST: '127.0.0.1',
+      TRUST_PROXY: false,
     });
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
+
+  test.each([
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7, uniquelocal', ['10.0.0.0/8', '192.168.1.7', 'uniquelocal']],
+    ['fd00::/8,::1', ['fd00::/8', '::1']],
+  ])('When TRUST_PROXY is %j, then Express is told %j', (value, expected) => {
+    // Act
+    const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, TRUST_PROXY: value });
+
+    // Assert
+    expect(config.TRUST_PROXY).toEqual(expected);
+  });
+
+  test.each(['true', '', 'everyone', '10.0.0.0/33', '10.0.0.1/8/8', 'loopback,,', '-1'])(
+    'When TRUST_PROXY is %j, then loading fails naming TRUST_PROXY (believing every client is never an option)',
+    (value) => {
+      // Act
+      const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, TRUST_PROXY: value });
+
+      // Assert
+      expect(load).toThrow(/^Invalid configuration: TRUST_PROXY: /);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { INTERNAL_TOKEN, JWT_SECRET, startTestGateway, tokenFor, type TestGateway } from './support/test-gateway';
+import { GATEWAY_TOKEN, JWT_SECRET, startTestGateway, tokenFor, type TestGateway } from './support/test-gateway';
 import { startUpstreamStub, type UpstreamStub } from './support/upstream-stub';
 
 // What the gateway's own public routes give away (OWASP API8): the Ingress sends every path to
@@ -40,7 +40,7 @@ describe("The gateway's public routes", () => {
     // Assert
     for (const answer of answers) {
       expect(answer.status).toBe(200);
-      for (const secret of [JWT_SECRET, INTERNAL_TOKEN, token]) expect(answer.text).not.toContain(secret);
+      for (const secret of [JWT_SECRET, GATEWAY_TOKEN, token]) expect(answer.text).not.toContain(secret);
     }
   });
 });

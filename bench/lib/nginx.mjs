@@ -109,7 +109,7 @@ http {
     }
     location /api/ {
       proxy_pass http://user_service/;${proxied}
-      proxy_set_header x-internal-token ${q(identity.internalToken)};
+      proxy_set_header x-gateway-token ${q(identity.gatewayToken)};
       proxy_set_header x-user-id ${q(identity.userId)};
       proxy_set_header x-user-role ${q(identity.role)};
     }

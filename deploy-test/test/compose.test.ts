@@ -124,6 +124,12 @@ describe.each(appServices)('%s in docker-compose.yml', (service) => {
     expect(unknownVariables(service, Object.keys(definition().environment ?? {}))).toEqual([]);
   });
 
+  test('When its environment is set, then only services that call each other hold the service token (never the gateway)', () => {
+    const holds = Object.keys(definition().environment ?? {}).includes('SERVICE_TOKEN');
+
+    expect(holds).toBe(service === 'user-service' || service === 'order-service');
+  });
+
   test('When its environment is set, then every required variable of config.ts is given', () => {
     const given = Object.entries(definition().environment ?? {})
       .filter(([, value]) => value !== null)

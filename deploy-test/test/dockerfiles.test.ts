@@ -115,13 +115,15 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
     }
   });
 
-  test('When the container runs, then it is non-root, in production mode, on the PORT its config defaults to', () => {
+  test('When the container runs, then it is non-root, in production mode, on every interface of the container and the PORT its config defaults to', () => {
     const user = instructionsOf(final, 'USER').at(-1)?.args;
     const env = envOf(final);
 
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(env.NODE_ENV).toBe('production');
+    // The config's default is 127.0.0.1 (a process on a machine); a container is reached on its own address.
+    expect(env.HOST).toBe('0.0.0.0');
     expect(env.PORT === undefined ? port : Number(env.PORT)).toBe(port);
     expect(instructionsOf(final, 'EXPOSE').map((e) => Number(e.args))).toEqual([port]);
     expect(workdirOf(final)).toBe(`/app/${service}`);

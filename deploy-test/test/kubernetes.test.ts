@@ -193,6 +193,10 @@ describe.each(variants)('Deployments of k8s/%s', (variant) => {
       for (const init of pod.initContainers ?? []) expect(unknownVariables(service, Object.keys(containerEnvironment(init, manifests)))).toEqual([]);
     });
 
+    test('When its environment is built, then only services that call each other hold the service token (never the gateway)', () => {
+      expect('SERVICE_TOKEN' in env).toBe(service === 'user-service' || service === 'order-service');
+    });
+
     test('When its environment is built from ConfigMap and Secrets, then every required variable is there and its own schema accepts it', () => {
       expect(missingRequired(service, Object.keys(env))).toEqual([]);
       expect(configProblems(service, env)).toEqual([]);

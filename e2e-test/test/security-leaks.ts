@@ -2,7 +2,8 @@ import type { Exchange } from './security-client';
 
 /** Values that must never appear in an answer, whatever was asked. */
 export interface Secrets {
-  internalToken: string;
+  gatewayToken: string;
+  serviceToken: string;
   jwtSecret: string;
   /** Plain passwords the suite registered with. */
   passwords: string[];
@@ -33,13 +34,14 @@ export function secretsIn(exchange: Exchange, secrets: Secrets): string[] {
   const text = exchange.text;
   const found: string[] = [];
   const has = (needle: string) => needle.length > 0 && text.includes(needle);
-  if (has(secrets.internalToken)) found.push('the internal token');
+  if (has(secrets.gatewayToken)) found.push('the gateway token');
+  if (has(secrets.serviceToken)) found.push('the service token');
   if (has(secrets.jwtSecret)) found.push('the JWT secret');
   if (/scrypt\$\d+\$/.test(text)) found.push('a password hash');
   if (/pm_tok_/.test(text)) found.push('a payment method token');
   // The API document describes these fields (a password property, an example card); it holds no data.
   if (/\/openapi\.json$/.test(exchange.path)) return found;
-  if (/x-internal-token/i.test(text)) found.push('an x-internal-token header');
+  if (/x-gateway-token/i.test(text)) found.push('an x-gateway-token header');
   for (const password of secrets.passwords) if (has(password)) found.push(`the password "${password}"`);
   if (/"password\w*"\s*:\s*"/i.test(text)) found.push('a password field');
   if (/"token"\s*:\s*"/.test(text)) found.push('a payment method token field');

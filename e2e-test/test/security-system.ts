@@ -28,19 +28,21 @@ export interface SecuritySystem {
 }
 
 /**
- * startSystem() with secrets the suite chose: stack-lib takes JWT_SECRET and INTERNAL_TOKEN from
+ * startSystem() with secrets the suite chose: stack-lib takes JWT_SECRET, GATEWAY_TOKEN and SERVICE_TOKEN from
  * the environment when set, so the suite can mint tokens as user-service does (expired, tampered,
- * admin) and check no answer ever carries either secret.
+ * admin) and check no answer ever carries either secret. `env` is added to every service's environment.
  */
-export async function startSecuritySystem(): Promise<SecuritySystem> {
+export async function startSecuritySystem(env: Record<string, string> = {}): Promise<SecuritySystem> {
   const jwtSecret = randomBytes(32).toString('hex');
-  const internalToken = randomBytes(32).toString('hex');
-  const saved = { JWT_SECRET: process.env.JWT_SECRET, INTERNAL_TOKEN: process.env.INTERNAL_TOKEN };
+  const gatewayToken = randomBytes(32).toString('hex');
+  const serviceToken = randomBytes(32).toString('hex');
+  const saved = { JWT_SECRET: process.env.JWT_SECRET, GATEWAY_TOKEN: process.env.GATEWAY_TOKEN, SERVICE_TOKEN: process.env.SERVICE_TOKEN };
   process.env.JWT_SECRET = jwtSecret;
-  process.env.INTERNAL_TOKEN = internalToken;
+  process.env.GATEWAY_TOKEN = gatewayToken;
+  process.env.SERVICE_TOKEN = serviceToken;
   let system: RunningSystem;
   try {
-    system = await startSystem();
+    system = await startSystem({ env });
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
@@ -59,7 +61,7 @@ export async function startSecuritySystem(): Promise<SecuritySystem> {
     system,
     gateway,
     shop: new Shop(gateway, jwtSecret),
-    secrets: { internalToken, jwtSecret, passwords: [], cardNumbers: [] },
+    secrets: { gatewayToken, serviceToken, jwtSecret, passwords: [], cardNumbers: [] },
     direct,
     exchanges: () => [...gateway.exchanges, ...[...directClients.values()].flatMap((c) => c.exchanges)],
   };

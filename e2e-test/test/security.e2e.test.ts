@@ -7,7 +7,7 @@ import { mintToken, standardClaims, tamperedToken, unsignedToken } from './secur
 
 // Hostile input through the real gateway, by OWASP API Security Top 10 (2023) category. One
 // system for the whole file: the login brute force runs last, because it spends the login
-// budget of 127.0.0.1 for a minute; everything before it signs in at most twice.
+// budget of 127.0.0.1 for a minute; everything before it signs in at most three times.
 
 const GOOD_CARD = '4242 4242 4242 4242';
 // The simulated processor fails this card's first two attempts (retries after 200 and 400 ms),
@@ -190,8 +190,8 @@ describe('API2 Broken authentication', () => {
     expect(answer.status).toBe(401);
   });
 
-  test('When an anonymous client sends identity headers with the real internal token, then the gateway still asks for a token', async () => {
-    const headers = { 'x-internal-token': sys.secrets.internalToken, 'x-user-id': admin.id, 'x-user-role': 'admin' };
+  test('When an anonymous client sends identity headers with the real gateway token, then the gateway still asks for a token', async () => {
+    const headers = { 'x-gateway-token': sys.secrets.gatewayToken, 'x-user-id': admin.id, 'x-user-role': 'admin' };
 
     const list = await call('GET', '/users', { headers });
     const order = await call('GET', '/orders', { headers });
@@ -200,7 +200,7 @@ describe('API2 Broken authentication', () => {
   });
 
   test('When a customer claims admin or another id through identity headers, then the services see only the token', async () => {
-    const headers = { 'X-User-Role': 'admin', 'X-User-Id': alice.id, 'X-Internal-Token': sys.secrets.internalToken };
+    const headers = { 'X-User-Role': 'admin', 'X-User-Id': alice.id, 'X-Gateway-Token': sys.secrets.gatewayToken };
 
     const list = await call('GET', '/users', { token: mallory.token, headers });
     const me = await call('GET', '/users/me', { token: mallory.token, headers });
@@ -465,6 +465,32 @@ describe('Values the database or the router cannot take', () => {
     expect(answer.json).toMatchObject({ code: 'validation-failed', details: { fields: [{ path: field, message: expect.any(String) }] } });
   });
 
+  // JSON.stringify writes a lone surrogate as the escape `\ud800`, which JSON.parse accepts and
+  // PostgreSQL's jsonb (the events' payloads) refuses.
+  test.each([
+    ['an order line name', 'POST', '/orders', () => ({ items: [{ sku: 'A-1', name: 'Book \ud800', quantity: 1, unitPriceCents: 100 }], currency: 'EUR', paymentMethodId: randomUUID() }), 'items.0.name'],
+    ['an item sku', 'POST', '/orders', () => ({ items: [{ sku: '\udfff', name: 'x', quantity: 1, unitPriceCents: 1 }], currency: 'EUR', paymentMethodId: randomUUID() }), 'items.0.sku'],
+    ['a registration name', 'POST', '/users', () => ({ name: 'Eve \udc00', email: `surrogate-${randomUUID()}@example.com`, password: PASSWORD }), 'name'],
+    ['a card holder name', 'POST', '/payments/methods', () => ({ cardNumber: GOOD_CARD, expMonth: 1, expYear: 2090, holderName: 'A \ud83d' }), 'holderName'],
+  ])('When %s holds a lone UTF-16 surrogate, then 400 naming the field, not a database error', async (_what, method, path, body, field) => {
+    const answer = await call(method, path, { token: mallory.token, body: body() });
+
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ code: 'validation-failed', details: { fields: [{ path: field, message: expect.any(String) }] } });
+  });
+
+  test('When a string holds a surrogate pair (an emoji), then it is stored and read back unchanged', async () => {
+    const name = 'Ada \ud83d\ude80';
+
+    const order = await call('POST', '/orders', {
+      token: mallory.token,
+      body: { items: [{ sku: 'ROCKET-1', name, quantity: 1, unitPriceCents: 100 }], currency: 'EUR', paymentMethodId: randomUUID() },
+    });
+
+    expect(order.status).toBe(201);
+    expect((order.json as { items: Array<{ name: string }> }).items[0]!.name).toBe(name);
+  });
+
   test.each([
     ['GET', '/users/%zz'],
     ['GET', '/orders/%'],
@@ -573,20 +599,20 @@ describe('Internal routes stay internal', () => {
     ['notification-service lists notifications', 'notification-service', 'GET', () => '/notifications'],
   ];
 
-  test.each(DIRECT)('When %s straight from its port with identity headers but no right internal token, then 401', async (_what, service, method, path) => {
+  test.each(DIRECT)('When %s straight from its port with identity headers but no right gateway token, then 401', async (_what, service, method, path) => {
     const identity = { 'x-user-id': alice.id, 'x-user-role': 'admin' };
-    const wrongTokens = [undefined, '', 'wrong', randomBytes(32).toString('hex'), sys.secrets.jwtSecret, alice.token, sys.secrets.internalToken.toUpperCase()];
+    const wrongTokens = [undefined, '', 'wrong', randomBytes(32).toString('hex'), sys.secrets.jwtSecret, alice.token, sys.secrets.gatewayToken.toUpperCase()];
 
     const refused = await Promise.all(
-      wrongTokens.map((token) => sys.direct(service).send(method, path(), { headers: { ...identity, ...(token === undefined ? {} : { 'x-internal-token': token }) } })),
+      wrongTokens.map((token) => sys.direct(service).send(method, path(), { headers: { ...identity, ...(token === undefined ? {} : { 'x-gateway-token': token }) } })),
     );
-    const control = await sys.direct(service).send(method, path(), { headers: { ...identity, 'x-internal-token': sys.secrets.internalToken } });
+    const control = await sys.direct(service).send(method, path(), { headers: { ...identity, 'x-gateway-token': sys.secrets.gatewayToken } });
 
     for (const answer of refused) expect(answer.status).toBe(401);
     expect(control.status).toBe(200);
   });
 
-  test("When someone cancels an order straight at order-service without the internal token, then 401 and the order is unchanged", async () => {
+  test("When someone cancels an order straight at order-service without the gateway token, then 401 and the order is unchanged", async () => {
     const card = await sys.shop.addCard(alice.token, GOOD_CARD);
     const order = await sys.shop.settled(alice.token, (await sys.shop.placeOrder(alice.token, card)).id);
 
@@ -594,6 +620,37 @@ describe('Internal routes stay internal', () => {
 
     expect(answer.status).toBe(401);
     expect(await sys.shop.order(alice.token, order.id)).toEqual(order);
+  });
+});
+
+describe('What answers let others keep', () => {
+  test('When answers carry a token or personal data, then every one says Cache-Control: no-store', async () => {
+    const card = await sys.shop.addCard(mallory.token, GOOD_CARD);
+    const order = await sys.shop.placeOrder(mallory.token, card);
+
+    const answers = await Promise.all([
+      call('POST', '/auth/login', { body: { email: mallory.email, password: PASSWORD } }),
+      call('GET', '/users/me', { token: mallory.token }),
+      call('GET', `/users/${mallory.id}`, { token: mallory.token }),
+      call('GET', `/users/${alice.id}`, { token: mallory.token }),
+      call('GET', '/orders', { token: mallory.token }),
+      call('GET', `/orders/${order.id}`, { token: mallory.token }),
+      call('GET', `/payments?orderId=${order.id}`, { token: mallory.token }),
+      call('GET', '/payments/methods', { token: mallory.token }),
+      call('GET', '/notifications', { token: mallory.token }),
+    ]);
+
+    expect(answers.map((a) => [a.path, a.status < 500, a.headers['cache-control']])).toEqual(answers.map((a) => [a.path, true, 'no-store']));
+  });
+});
+
+describe('Who can reach the services', () => {
+  test('When the stack runs on this machine, then every process listens on 127.0.0.1 only, so nothing on the network bypasses the gateway', () => {
+    const listening = sys.system.logs
+      .filter((l) => l.line.message === 'Listening')
+      .map((l) => [l.service, l.line.address]);
+
+    expect(listening.sort()).toEqual(sys.system.services.map((s) => [s.name, '127.0.0.1']).sort());
   });
 });
 

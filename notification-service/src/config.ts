@@ -1,4 +1,4 @@
-import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, messagingConfig, port, positiveInt } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, port, positiveInt } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** notification-service settings, one environment variable each (same names as the other services for shared meanings). */
@@ -6,7 +6,7 @@ export const configSchema = z
   .object({
     ...commonConfig,
     ...databaseConfig,
-    ...internalAuthConfig,
+    ...serviceHttpConfig,
     ...messagingConfig,
     /** HTTP port. Default 3004. */
     PORT: port(3004),

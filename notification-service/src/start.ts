@@ -48,7 +48,7 @@ export async function startNotificationService(config: NotificationServiceConfig
   shutdown.add('message bus', () => bus.close());
 
   const app = createNotificationServiceApp(config, db, { broker: bus.brokerCheck, smtp: () => mailer.check() });
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, { host: config.HOST });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
   return { server, port: portOf(server), bus, db, mailer, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

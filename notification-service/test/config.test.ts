@@ -1,7 +1,7 @@
 import { ConfigError } from '@shop/platform/config';
 import { readConfig } from '../src/config';
 
-const required = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/notifications', INTERNAL_TOKEN: 'x'.repeat(32) };
+const required = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/notifications', GATEWAY_TOKEN: 'x'.repeat(32) };
 
 describe('config', () => {
   test('When only the required variables are set, then the documented defaults apply', () => {

@@ -7,11 +7,11 @@ import { readConfig, type NotificationServiceConfig } from '../src/config';
 import { startNotificationService, type StartedNotificationService } from '../src/start';
 import { SmtpSink } from './smtp-sink';
 
-export const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789abcdef';
+export const GATEWAY_TOKEN = 'gateway-token-for-tests-0123456789abcdef';
 
 /** Headers the gateway forwards for a verified user. */
 export function asUser(userId: string): Record<string, string> {
-  return { [IDENTITY_HEADERS.internalToken]: INTERNAL_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
+  return { [IDENTITY_HEADERS.gatewayToken]: GATEWAY_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
 }
 
 export interface NotificationServiceUnderTest {
@@ -41,7 +41,7 @@ export async function startNotificationServiceUnderTest(env: Record<string, stri
   const exchange = uniqueExchangeName('test.notifications');
   const config = readConfig({
     DATABASE_URL: databaseUrl,
-    INTERNAL_TOKEN,
+    GATEWAY_TOKEN,
     RABBITMQ_URL: TEST_BROKER_URL,
     EVENTS_EXCHANGE: exchange,
     RETRY_DELAYS_MS: '100,200',

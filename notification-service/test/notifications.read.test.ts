@@ -3,7 +3,7 @@ import { IDENTITY_HEADERS } from '@shop/platform/http';
 import { Client } from 'pg';
 import request from 'supertest';
 import { buildOrderCreated, buildOrderPaid, recipientOf } from './event-builders';
-import { asUser, INTERNAL_TOKEN, startNotificationServiceUnderTest, type NotificationServiceUnderTest } from './harness';
+import { asUser, GATEWAY_TOKEN, startNotificationServiceUnderTest, type NotificationServiceUnderTest } from './harness';
 
 let sut: NotificationServiceUnderTest;
 beforeAll(async () => {
@@ -97,12 +97,13 @@ describe('GET /notifications', () => {
     expect(res.status).toBe(400);
   });
 
-  test('When the caller is not signed in, then 401; when it is a service, not a user, then 403', async () => {
+  test('When the caller is not signed in, or the gateway token comes without a user, or a service calls, then 401', async () => {
     const anonymous = await request(sut.url).get('/notifications');
-    const service = await request(sut.url).get('/notifications').set(IDENTITY_HEADERS.internalToken, INTERNAL_TOKEN);
+    const noUser = await request(sut.url).get('/notifications').set(IDENTITY_HEADERS.gatewayToken, GATEWAY_TOKEN);
+    // notification-service has no SERVICE_TOKEN: no service may call it.
+    const service = await request(sut.url).get('/notifications').set(IDENTITY_HEADERS.serviceToken, GATEWAY_TOKEN);
 
-    expect(anonymous.status).toBe(401);
-    expect(service.status).toBe(403);
+    expect([anonymous.status, noUser.status, service.status]).toEqual([401, 401, 401]);
   });
 });
 

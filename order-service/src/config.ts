@@ -1,11 +1,13 @@
-import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt, secret } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** order-service settings, one environment variable each. */
 export const configSchema = z.object({
   ...commonConfig,
   ...databaseConfig,
-  ...internalAuthConfig,
+  ...serviceHttpConfig,
+  /** Required here: it looks customers up in user-service with it (x-service-token). No default. */
+  SERVICE_TOKEN: secret(),
   ...messagingConfig,
   ...outboxConfig,
   /** HTTP port. Default 3002. */

@@ -37,7 +37,7 @@ export async function startOrderService(config: OrderServiceConfig): Promise<Sta
 
   const userLookup = createUserLookup({
     baseUrl: config.USER_SERVICE_URL,
-    internalToken: config.INTERNAL_TOKEN,
+    serviceToken: config.SERVICE_TOKEN,
     timeoutMs: config.USER_SERVICE_TIMEOUT_MS,
     errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
     resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
@@ -50,7 +50,7 @@ export async function startOrderService(config: OrderServiceConfig): Promise<Sta
     { db, lookupCustomer: (userId) => userLookup.fire(userId) },
     { broker: bus.brokerCheck, 'user-service': () => userLookup.breakerCheck() },
   );
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, { host: config.HOST });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
   return { server, port: portOf(server), bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

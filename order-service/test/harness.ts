@@ -5,11 +5,12 @@ import { readConfig, type OrderServiceConfig } from '../src/config';
 import { startOrderService, type StartedOrderService } from '../src/start';
 import { StubUserService } from './stub-user-service';
 
-export const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789abcdef';
+export const GATEWAY_TOKEN = 'gateway-token-for-tests-0123456789abcdef';
+export const SERVICE_TOKEN = 'service-token-for-tests-0123456789abcdef';
 
 /** Headers the gateway forwards for a verified user. */
 export function asUser(userId: string): Record<string, string> {
-  return { [IDENTITY_HEADERS.internalToken]: INTERNAL_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
+  return { [IDENTITY_HEADERS.gatewayToken]: GATEWAY_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
 }
 
 /** A valid order body; override any field. */
@@ -44,7 +45,7 @@ export async function startOrderServiceUnderTest(
   env: Record<string, string> = {},
   options: { databasePort?: number } = {},
 ): Promise<OrderServiceUnderTest> {
-  const users = new StubUserService(INTERNAL_TOKEN);
+  const users = new StubUserService(SERVICE_TOKEN);
   await users.start();
   const databaseUrl = await createTestDatabase('order_service', path.join(__dirname, '../prisma/migrations'));
   const exchange = uniqueExchangeName('test.orders');
@@ -53,7 +54,8 @@ export async function startOrderServiceUnderTest(
   if (options.databasePort) serviceDatabaseUrl.port = String(options.databasePort);
   const config = readConfig({
     DATABASE_URL: serviceDatabaseUrl.toString(),
-    INTERNAL_TOKEN,
+    GATEWAY_TOKEN,
+    SERVICE_TOKEN,
     RABBITMQ_URL: TEST_BROKER_URL,
     EVENTS_EXCHANGE: exchange,
     RETRY_DELAYS_MS: '100,200',

@@ -16,7 +16,7 @@ export class StubUserService {
   /** Lookups received. */
   calls = 0;
 
-  constructor(private readonly internalToken: string) {}
+  constructor(private readonly serviceToken: string) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -42,7 +42,7 @@ export class StubUserService {
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         }, this.delayMs);
       };
-      if (req.headers[IDENTITY_HEADERS.internalToken] !== this.internalToken) return answer(401, { code: 'unauthorized' });
+      if (req.headers[IDENTITY_HEADERS.serviceToken] !== this.serviceToken) return answer(401, { code: 'unauthorized' });
       const id = /^\/users\/([^/]+)$/.exec(req.url ?? '')?.[1];
       const user = id ? this.users.get(decodeURIComponent(id)) : undefined;
       return user ? answer(200, { ...user, role: 'customer', createdAt: new Date().toISOString() }) : answer(404, { code: 'user-not-found' });

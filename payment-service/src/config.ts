@@ -1,11 +1,11 @@
-import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** payment-service settings, one environment variable each. */
 export const configSchema = z.object({
   ...commonConfig,
   ...databaseConfig,
-  ...internalAuthConfig,
+  ...serviceHttpConfig,
   ...messagingConfig,
   ...outboxConfig,
   /** HTTP port. Default 3003. */

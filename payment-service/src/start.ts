@@ -39,7 +39,7 @@ export async function startPaymentService(config: PaymentServiceConfig): Promise
   shutdown.add('outbox relay', () => relay.stop());
 
   const app = createPaymentServiceApp(config, { db }, { broker: bus.brokerCheck });
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, { host: config.HOST });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
   return { server, port: portOf(server), bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { readConfig, type PaymentServiceConfig } from '../src/config';
 import { startPaymentService, type StartedPaymentService } from '../src/start';
 
-export const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789abcdef';
+export const GATEWAY_TOKEN = 'gateway-token-for-tests-0123456789abcdef';
 
 /** The simulated processor's test cards (decided by their last four digits). */
 export const TEST_CARDS = {
@@ -21,7 +21,7 @@ export const TEST_CARDS = {
 
 /** Headers the gateway forwards for a verified user. */
 export function asUser(userId: string): Record<string, string> {
-  return { [IDENTITY_HEADERS.internalToken]: INTERNAL_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
+  return { [IDENTITY_HEADERS.gatewayToken]: GATEWAY_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
 }
 
 /** A valid POST /payments/methods body, expiring next year; override any field. */
@@ -68,7 +68,7 @@ export async function startPaymentServiceUnderTest(env: Record<string, string> =
   const exchange = uniqueExchangeName('test.payments');
   const config = readConfig({
     DATABASE_URL: databaseUrl,
-    INTERNAL_TOKEN,
+    GATEWAY_TOKEN,
     RABBITMQ_URL: TEST_BROKER_URL,
     EVENTS_EXCHANGE: exchange,
     RETRY_DELAYS_MS: '100,200,400',

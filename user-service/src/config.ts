@@ -1,11 +1,13 @@
-import { commonConfig, databaseConfig, internalAuthConfig, loadConfig, port, positiveInt, secret } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, port, positiveInt, secret } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** user-service settings, one environment variable each. */
 export const configSchema = z.object({
   ...commonConfig,
   ...databaseConfig,
-  ...internalAuthConfig,
+  ...serviceHttpConfig,
+  /** Required here: order-service looks customers up with it (x-service-token). No default. */
+  SERVICE_TOKEN: secret(),
   /** HTTP port. Default 3001. */
   PORT: port(3001),
   /** HMAC key that signs access tokens; the gateway verifies with the same key. */

@@ -17,7 +17,7 @@ export async function startUserService(config: UserServiceConfig): Promise<Start
   const prisma = createPrismaClient(config);
   shutdown.add('database', () => prisma.$disconnect());
   const app = createUserServiceApp(config, prisma);
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, { host: config.HOST });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
   return { server, port: portOf(server), shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

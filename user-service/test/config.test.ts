@@ -4,7 +4,8 @@ import { readConfig } from '../src/config';
 const valid = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/users',
   JWT_SECRET: 'j'.repeat(32),
-  INTERNAL_TOKEN: 'i'.repeat(32),
+  GATEWAY_TOKEN: 'i'.repeat(32),
+  SERVICE_TOKEN: 's'.repeat(32),
 };
 
 describe('config', () => {
@@ -21,6 +22,10 @@ describe('config', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
     ['PORT', { PORT: 'eighty' }],
     ['PASSWORD_SCRYPT_N', { PASSWORD_SCRYPT_N: '1000' }],
+    ['SERVICE_TOKEN', { SERVICE_TOKEN: undefined }],
+    ['HOST', { HOST: 'every-interface' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
   ])('When %s is missing or malformed, then one line names it', (variable, override) => {
     const attempt = () => readConfig({ ...valid, ...override });
 

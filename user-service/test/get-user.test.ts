@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IDENTITY_HEADERS } from '@shop/platform/http';
 import request from 'supertest';
-import { asService, asUser, buildRegistration, createTestApp } from './test-app';
+import { asService, asUser, buildRegistration, createTestApp, GATEWAY_TOKEN } from './test-app';
 
 const { app, db } = createTestApp();
 afterAll(() => db.$disconnect());
@@ -52,16 +52,42 @@ describe('GET /users/:id and /users/me', () => {
     expect(malformed.body.details.fields[0].path).toBe('id');
   });
 
-  test('When identity headers come without the internal token, or with a wrong one, then 401', async () => {
+  test('When identity headers come without the gateway token, or with a wrong one, then 401', async () => {
     const user = await registered();
 
     const forged = await request(app).get(`/users/${user.id}`).set({ [IDENTITY_HEADERS.userId]: user.id, [IDENTITY_HEADERS.userRole]: 'admin' });
     const wrongToken = await request(app)
       .get(`/users/${user.id}`)
-      .set({ ...asUser(user.id), [IDENTITY_HEADERS.internalToken]: 'x'.repeat(41) });
+      .set({ ...asUser(user.id), [IDENTITY_HEADERS.gatewayToken]: 'x'.repeat(41) });
     const none = await request(app).get('/users/me');
 
     expect([forged.status, wrongToken.status, none.status]).toEqual([401, 401, 401]);
+  });
+
+  test('When the gateway token comes without a user, or with a malformed one, then 401: it never stands for a service', async () => {
+    const user = await registered();
+    const gateway = { [IDENTITY_HEADERS.gatewayToken]: GATEWAY_TOKEN };
+
+    const answers = await Promise.all([
+      request(app).get(`/users/${user.id}`).set(gateway),
+      request(app).get(`/users/${user.id}`).set({ ...gateway, [IDENTITY_HEADERS.userRole]: 'customer' }),
+      request(app).get(`/users/${user.id}`).set({ ...gateway, [IDENTITY_HEADERS.userId]: user.id }),
+      request(app).get(`/users/${user.id}`).set({ ...gateway, [IDENTITY_HEADERS.userId]: 'not-a-uuid', [IDENTITY_HEADERS.userRole]: 'customer' }),
+      request(app).get(`/users/${user.id}`).set({ ...gateway, [IDENTITY_HEADERS.userId]: user.id, [IDENTITY_HEADERS.userRole]: 'root' }),
+      request(app).get(`/users/${user.id}`).set({ ...asUser(user.id), ...asService() }),
+    ]);
+
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual(answers.map(() => [401, 'unauthorized']));
+    expect(JSON.stringify(answers.map((a) => a.body))).not.toContain(user.email);
+  });
+
+  test('When a service token comes with a user identity, or the gateway token is presented as a service token, then 401', async () => {
+    const user = await registered();
+
+    const withIdentity = await request(app).get(`/users/${user.id}`).set({ ...asService(), [IDENTITY_HEADERS.userId]: user.id, [IDENTITY_HEADERS.userRole]: 'customer' });
+    const gatewayAsService = await request(app).get(`/users/${user.id}`).set({ [IDENTITY_HEADERS.serviceToken]: GATEWAY_TOKEN });
+
+    expect([withIdentity.status, gatewayAsService.status]).toEqual([401, 401]);
   });
 
   test('When /me is called by a service (no user), then 403', async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { startUserService } from '../src/start';
-import { buildRegistration, INTERNAL_TOKEN, JWT_SECRET, testConfig } from './test-app';
+import { buildRegistration, GATEWAY_TOKEN, JWT_SECRET, SERVICE_TOKEN, testConfig } from './test-app';
 
 describe('graceful shutdown', () => {
   test('When shutdown starts during a request, then that request finishes and new connections are refused', async () => {
@@ -24,7 +24,7 @@ describe('graceful shutdown', () => {
 
   test('When the process gets SIGTERM, then it exits 0; with a bad config it exits 1 naming the variable', async () => {
     const main = path.join(__dirname, '../dist/main.js');
-    const env = { ...process.env, PORT: '0', JWT_SECRET, INTERNAL_TOKEN, LOG_LEVEL: 'info' };
+    const env = { ...process.env, PORT: '0', JWT_SECRET, GATEWAY_TOKEN, SERVICE_TOKEN, LOG_LEVEL: 'info' };
 
     const good = spawn(process.execPath, [main], { env });
     let output = '';

@@ -7,7 +7,7 @@ import { startGateway, type RunningGateway } from '../../src/start';
 import { closedPortUrl } from './upstream-stub';
 
 export const JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-chars';
-export const INTERNAL_TOKEN = 'test-internal-token-at-least-32-characters';
+export const GATEWAY_TOKEN = 'test-gateway-token-at-least-32-characters';
 
 /** A gateway on a free port, and where to reach it. */
 export interface TestGateway {
@@ -22,7 +22,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Gate
   return loadConfig(gatewayConfigSchema, {
     PORT: '0',
     JWT_SECRET,
-    INTERNAL_TOKEN,
+    GATEWAY_TOKEN,
     USER_SERVICE_URL: nowhere,
     ORDER_SERVICE_URL: nowhere,
     PAYMENT_SERVICE_URL: nowhere,

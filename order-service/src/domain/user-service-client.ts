@@ -9,7 +9,7 @@ export interface Customer {
 
 export interface UserLookupOptions {
   baseUrl: string;
-  internalToken: string;
+  serviceToken: string;
   timeoutMs: number;
   errorThresholdPercentage: number;
   resetTimeoutMs: number;
@@ -26,7 +26,7 @@ export function createUserLookup(options: UserLookupOptions): Breaker<[string], 
   const client = createServiceClient({
     service: 'user-service',
     baseUrl: options.baseUrl,
-    internalToken: options.internalToken,
+    serviceToken: options.serviceToken,
     timeoutMs: options.timeoutMs,
   });
   const lookup = async (userId: string): Promise<Customer> => {

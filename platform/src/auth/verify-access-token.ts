@@ -1,4 +1,5 @@
 import { createVerifier, TokenError } from 'fast-jwt';
+import { isRole, isUuid } from '../http/caller';
 import { ALGORITHM, AUDIENCE, ISSUER, type VerifiedToken } from './access-token';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -9,7 +10,8 @@ const CACHED_TOKENS = 10_000;
  * A synchronous verifier bound to one secret: HS256 only (so `alg: none`, RS256 and the other
  * HS sizes fail), signature compared in constant time, then nbf, exp, iss and aud. Synchronous
  * node:crypto HMAC on purpose: WebCrypto (jose) queues every verification as a thread-pool job,
- * which cost the gateway ~12 % of its CPU per proxied request. fast-jwt (nearform) rather than
+ * which cost the gateway ~12 % of its CPU per proxied request. `sub` must be a UUID and `role`
+ * customer or admin, or the token is invalid. fast-jwt (nearform) rather than
  * hand-written checks, so the HMAC, the constant-time comparison and the claim checks stay a
  * maintained library's. Build it once, call it per request.
  */
@@ -36,7 +38,8 @@ export function createAccessTokenVerifier(secret: string): (token: string) => Ve
       return { ok: false, problem: expired ? 'expired' : 'invalid' };
     }
     const { sub, role, exp } = payload;
-    if (typeof sub !== 'string' || (role !== 'customer' && role !== 'admin')) return { ok: false, problem: 'invalid' };
+    // Claims become headers and database keys downstream: only the shapes user-service issues pass.
+    if (!isUuid(sub) || !isRole(role)) return { ok: false, problem: 'invalid' };
     const claims = Object.freeze({ userId: sub, role });
     // exp is a number here: required, and fast-jwt refuses any other type.
     cache.set(token, claims, Number(exp) * 1000);

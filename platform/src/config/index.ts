@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Thrown by loadConfig; its message is one line naming each bad variable and what was expected. */
@@ -60,11 +61,56 @@ export const databaseConfig = {
   DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).default(200),
 };
 
-/** Settings of a service that calls, or is called by, other services. */
-export const internalAuthConfig = {
-  /** Shared secret of the gateway and the services (x-internal-token). */
-  INTERNAL_TOKEN: secret(),
+/** An interface address to bind: an IPv4 or IPv6 literal (0.0.0.0 and :: mean every interface). */
+export const bindHost = (fallback: string) => z.string().refine((value) => isIP(value) !== 0, 'expected an IP address such as 127.0.0.1 or 0.0.0.0').default(fallback);
+
+/** What Express's `trust proxy` accepts from our configuration: nobody, a hop count, or a list. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 };
+
+/**
+ * Which peers' X-Forwarded-For is believed (Express `trust proxy`): `false` (none: the peer is
+ * the client), a hop count (`1`: the peer is one proxy, e.g. an ingress controller), or a comma
+ * list of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal. `true` (believe
+ * any client) is refused: it would let every client choose the address rate limits count.
+ */
+export const trustProxy = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): TrustProxy => {
+      const text = value.trim();
+      if (text === 'false') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const entries = text.split(',').map((entry) => entry.trim());
+      if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+      ctx.addIssue({ code: 'custom', message: 'expected false, a hop count, or a comma list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' });
+      return z.NEVER;
+    });
+
+/** Settings of every service's HTTP side: where it listens, who may call it, which proxy it believes. */
+export const serviceHttpConfig = {
+  /** Interface to listen on. Default 127.0.0.1 (this machine only); images set 0.0.0.0. */
+  HOST: bindHost('127.0.0.1'),
+  /** The gateway's credential (x-gateway-token): requests carrying it must carry a user. No default. */
+  GATEWAY_TOKEN: secret(),
+  /** The credential services call each other with (x-service-token); unset: no service may call this one. */
+  SERVICE_TOKEN: secret().optional(),
+  /** Peers whose X-Forwarded-For is believed (see trustProxy). Default 1: the gateway in front. */
+  TRUST_PROXY: trustProxy('1'),
+};
+
+/** The typed values of serviceHttpConfig, as createApp and listen read them. */
+export type ServiceHttpConfig = Readonly<z.infer<z.ZodObject<typeof serviceHttpConfig>>>;
 
 /** Settings of a service that publishes or consumes events. */
 export const messagingConfig = {

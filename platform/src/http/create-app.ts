@@ -1,5 +1,6 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
+import type { ServiceHttpConfig } from '../config';
 import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiDocument } from '../openapi';
 import { httpMetricsMiddleware, metricsHandler } from '../metrics';
 import type { RouteContext } from './define-route';
@@ -10,8 +11,8 @@ import { readinessHandler, type ReadinessChecks } from './readiness';
 export interface AppOptions {
   /** Title of the service's OpenAPI document. */
   title: string;
-  /** Shared secret that authenticates the gateway and other services. */
-  internalToken: string;
+  /** The service's config: its callers' credentials (see callerOf) and TRUST_PROXY. */
+  config: Pick<ServiceHttpConfig, 'GATEWAY_TOKEN' | 'SERVICE_TOKEN' | 'TRUST_PROXY'>;
   /** Named dependency checks behind /ready (database, broker...). */
   readiness: ReadinessChecks;
   /** Registers the service's routes (defineRoute) on the context. */
@@ -21,7 +22,7 @@ export interface AppOptions {
 }
 
 /**
- * The Express app every service is built on: request id, helmet, metrics, bounded JSON body,
+ * The Express app every service is built on: request id, helmet, no caching, metrics, bounded JSON body,
  * /health, /ready, /metrics, /openapi.json, the service's routes, JSON 404, one error handler.
  */
 export function createApp(options: AppOptions): Express & { openapi: OpenApiDocument } {
@@ -29,9 +30,10 @@ export function createApp(options: AppOptions): Express & { openapi: OpenApiDocu
   app.disable('x-powered-by');
   // API answers are not cached by clients; hashing every body for an ETag cost CPU in profiles.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', options.config.TRUST_PROXY);
   app.use(requestIdMiddleware);
   app.use(helmet());
+  app.use(noStore);
   app.use(httpMetricsMiddleware);
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
 
@@ -43,7 +45,8 @@ export function createApp(options: AppOptions): Express & { openapi: OpenApiDocu
 
   const router: Router = express.Router();
   const registry = createOpenApiRegistry();
-  options.routes({ router, registry, internalToken: options.internalToken });
+  const credentials = { gatewayToken: options.config.GATEWAY_TOKEN, serviceToken: options.config.SERVICE_TOKEN };
+  options.routes({ router, registry, credentials });
   const openapi = generateOpenApiDocument(registry, options.title);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -53,4 +56,13 @@ export function createApp(options: AppOptions): Express & { openapi: OpenApiDocu
   app.use(notFoundHandler);
   app.use(errorHandler);
   return Object.assign(app, { openapi });
+}
+
+/**
+ * Answers carry tokens and personal data (logins, profiles, orders, payments): no browser,
+ * proxy or CDN may keep a copy. Set once here rather than per route, so no route can forget it.
+ */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }

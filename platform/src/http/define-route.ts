@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
-import { callerOf, type Caller } from './caller';
+import { callerOf, type Caller, type CallerCredentials } from './caller';
 
 /**
  * Who may call a route: anyone; a user or a service; a user only; an admin user or a service.
@@ -44,11 +44,11 @@ export interface RouteDefinition<B, Q, P, A extends Access, H = undefined> {
   }) => Promise<RouteResult>;
 }
 
-/** Context the routes of one service share: its router, its OpenAPI registry, its internal token. */
+/** Context the routes of one service share: its router, its OpenAPI registry, how it knows its callers. */
 export interface RouteContext {
   router: Router;
   registry: OpenAPIRegistry;
-  internalToken: string;
+  credentials: CallerCredentials;
 }
 
 const ERROR_SCHEMA_DESCRIPTION = 'Error: { code, message, details? }';
@@ -88,7 +88,7 @@ export function defineRoute<
   });
 
   ctx.router[def.method](def.path, async (req: Request, res: Response) => {
-    const caller = callerOf(req, ctx.internalToken);
+    const caller = callerOf(req, ctx.credentials);
     assertAccess(def.access, caller);
     const input = {
       body: (def.body ? def.body.parse(req.body ?? {}) : undefined) as Out<B>,
@@ -96,7 +96,7 @@ export function defineRoute<
       params: (def.params ? def.params.parse(req.params) : undefined) as Out<P>,
       headers: (def.headers ? def.headers.parse(req.headers) : undefined) as Out<H>,
     };
-    assertNoNulCharacters(input);
+    assertStorableStrings(input);
     const result = await def.handler({ ...input, caller: caller as never, req });
     res.set(result.headers ?? {});
     if (result.body === undefined) res.status(result.status).end();
@@ -112,14 +112,17 @@ function assertAccess(access: Access, caller: Caller | undefined): void {
 }
 
 /**
- * PostgreSQL text cannot hold U+0000, so a string carrying it would fail deep in the database
- * as a 500; it is refused here as a 400 naming each field, whatever route it was sent to.
+ * PostgreSQL cannot store U+0000 in text, nor a lone UTF-16 surrogate in jsonb (JSON.parse
+ * accepts `"\ud800"`, and events carry the strings on in their JSON payload), so such a string
+ * would fail deep in the database as a 500; it is refused here as a 400 naming each field,
+ * whatever route it was sent to.
  */
-function assertNoNulCharacters(input: Record<string, unknown>): void {
+function assertStorableStrings(input: Record<string, unknown>): void {
   const fields: Array<{ path: string; message: string }> = [];
   const visit = (value: unknown, path: string[]): void => {
     if (typeof value === 'string') {
       if (value.includes('\u0000')) fields.push({ path: path.join('.'), message: 'must not contain NUL characters' });
+      else if (!value.isWellFormed()) fields.push({ path: path.join('.'), message: 'must be well-formed Unicode (no lone surrogates)' });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, [...path, String(index)]));
     } else if (value !== null && typeof value === 'object') {

@@ -2,10 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:http';
+import { getLogger } from '../logging';
+
+const log = getLogger('http-server');
 
 /** Options of listen, with their defaults. */
 export interface ListenOptions {
-  /** Interface to bind. Default 0.0.0.0. */
+  /** Interface to bind. Default 127.0.0.1 (this machine only); containers pass 0.0.0.0 (HOST). */
   host?: string;
   /** Longest a client may take to send its request headers, in ms (then 408). Default 66000. */
   headersTimeoutMs?: number;
@@ -32,11 +35,13 @@ export async function listen(app: RequestListener, port: number, options: Listen
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, options.host ?? '0.0.0.0', () => {
+    server.listen(port, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
+  const { address, port: boundPort } = server.address() as AddressInfo;
+  log.info('Listening', { address, port: boundPort });
   return server;
 }
 

@@ -11,8 +11,8 @@ export interface ServiceClientOptions {
   service: string;
   /** Base URL of the other service, e.g. http://user-service:3001. */
   baseUrl: string;
-  /** The internal token services present to each other (sent as x-internal-token). */
-  internalToken: string;
+  /** The credential services present to each other (sent as x-service-token). */
+  serviceToken: string;
   /** Per-call timeout covering connect, headers and body, in ms. Default 2000. */
   timeoutMs?: number;
   /** Most sockets open to the service at once (kept alive between calls). Default 50. */
@@ -38,7 +38,7 @@ export interface ServiceResponse<T = unknown> {
 
 /**
  * A small JSON client for service-to-service calls: keep-alive sockets, a timeout per call,
- * the internal token, the request id and the trace context on every request. Unreachable
+ * the service token, the request id and the trace context on every request. Unreachable
  * services, timeouts and 5xx answers throw ServiceCallError, which breakers count as failures.
  */
 export class ServiceClient {
@@ -64,7 +64,7 @@ export class ServiceClient {
 
   /** Sends one request and parses the JSON answer. */
   request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>> {
-    const { service, baseUrl, internalToken } = this.options;
+    const { service, baseUrl, serviceToken } = this.options;
     const url = new URL(request.path, baseUrl);
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
     const requestId = currentContext()?.requestId;
@@ -75,7 +75,7 @@ export class ServiceClient {
       ...(requestId ? { 'x-request-id': requestId } : {}),
       ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
       ...request.headers,
-      [IDENTITY_HEADERS.internalToken]: internalToken,
+      [IDENTITY_HEADERS.serviceToken]: serviceToken,
     };
     const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 2000);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;

@@ -41,7 +41,7 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   stub = { url: `http://127.0.0.1:${port}`, hits: 0, answer: { status: 200, body: {} }, lastHeaders: {}, lastBody: '', connections: 0, server };
-  client = createServiceClient({ service: 'user-service', baseUrl: stub.url, internalToken: 'internal-token-for-tests-0123456789abcdef', timeoutMs: 1000 });
+  client = createServiceClient({ service: 'user-service', baseUrl: stub.url, serviceToken: 'service-token-for-tests-0123456789abcdef', timeoutMs: 1000 });
 });
 afterEach(async () => {
   for (const breaker of breakers.splice(0)) breaker.shutdown();
@@ -175,7 +175,7 @@ describe('createBreaker', () => {
 });
 
 describe('ServiceClient', () => {
-  test('When calling another service, then the internal token, request id and JSON body are sent over a kept-alive connection', async () => {
+  test('When calling another service, then the service token, request id and JSON body are sent over a kept-alive connection', async () => {
     // Arrange
     stub.answer = { status: 201, body: { id: 'o1' } };
 
@@ -186,7 +186,7 @@ describe('ServiceClient', () => {
     // Assert
     expect(first).toEqual({ status: 201, body: { id: 'o1' } });
     expect(second.status).toBe(201);
-    expect(stub.lastHeaders['x-internal-token']).toBe('internal-token-for-tests-0123456789abcdef');
+    expect(stub.lastHeaders['x-service-token']).toBe('service-token-for-tests-0123456789abcdef');
     expect(stub.connections).toBe(1);
     stub.answer = { status: 200, body: {} };
     await runWithContext({ requestId: 'req-456' }, () => client.post('/orders', { total: 7 }));

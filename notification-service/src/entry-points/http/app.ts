@@ -8,7 +8,7 @@ import { defineNotificationRoutes } from './routes';
 export function createNotificationServiceApp(config: NotificationServiceConfig, db: NotificationDb, readiness: ReadinessChecks = {}) {
   return createApp({
     title: 'notification-service',
-    internalToken: config.INTERNAL_TOKEN,
+    config,
     readiness: { database: databaseCheck(db), ...readiness },
     routes: (ctx) => defineNotificationRoutes(ctx, db),
   });

@@ -8,7 +8,7 @@ import { defineOrderRoutes } from './routes';
 export function createOrderServiceApp(config: OrderServiceConfig, deps: PlaceOrderDeps, readiness: ReadinessChecks = {}) {
   return createApp({
     title: 'order-service',
-    internalToken: config.INTERNAL_TOKEN,
+    config,
     readiness: { database: databaseCheck(deps.db), ...readiness },
     routes: (ctx) => defineOrderRoutes(ctx, deps),
   });

@@ -8,7 +8,7 @@ import { definePaymentRoutes } from './routes';
 export function createPaymentServiceApp(config: PaymentServiceConfig, deps: { db: PaymentDb }, readiness: ReadinessChecks = {}) {
   return createApp({
     title: 'payment-service',
-    internalToken: config.INTERNAL_TOKEN,
+    config,
     readiness: { database: databaseCheck(deps.db), ...readiness },
     routes: (ctx) => definePaymentRoutes(ctx, deps),
   });

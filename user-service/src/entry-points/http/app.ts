@@ -8,7 +8,7 @@ import { defineUserRoutes } from './routes';
 export function createUserServiceApp(config: UserServiceConfig, db: UserDb) {
   return createApp({
     title: 'user-service',
-    internalToken: config.INTERNAL_TOKEN,
+    config,
     readiness: { database: databaseCheck(db) },
     routes: (ctx) => defineUserRoutes(ctx, config, db),
   });

@@ -82,6 +82,17 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+// Ports fetch() refuses to call (the Fetch standard's "bad ports"); in 10000–10494 only 10080.
+const FETCH_BLOCKED_PORTS = new Set([10080]);
+
+/** One of 50 slots of ten ports in 10000–10494, chosen by the run id, never one fetch() refuses. */
+function randomPortOffset(run: string): number {
+  let slot = parseInt(run.slice(0, 2), 16) % 50;
+  const blocked = (offset: number) => [0, 1, 2, 3, 4].some((i) => FETCH_BLOCKED_PORTS.has(3000 + offset + i));
+  while (blocked(7000 + slot * 10)) slot = (slot + 1) % 50;
+  return 7000 + slot * 10;
+}
+
 /**
  * All five services as real processes on the local PostgreSQL and RabbitMQ, on shifted ports,
  * with their own databases and exchange, an SMTP sink and an OTLP trace receiver.
@@ -106,7 +117,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   }
   const services = stack.stackEnvironment({
     databasePrefix: `test_e2e_${run}_`,
-    portOffset: options.portOffset ?? 7000 + (parseInt(run.slice(0, 2), 16) % 50) * 10,
+    portOffset: options.portOffset ?? randomPortOffset(run),
     ...(rabbitmqUrl ? { rabbitmqUrl } : {}),
     env: {
       EVENTS_EXCHANGE: exchange,

@@ -35,11 +35,16 @@ export class BrokerConnection {
   private closed = false;
   private readonly readyListeners = new Set<() => void>();
 
-  constructor(private readonly options: BrokerConnectionOptions) {
+  /** `role` names the connection in logs and in the broker's connection list (publisher, consumer). */
+  constructor(
+    private readonly options: BrokerConnectionOptions,
+    private readonly role: string,
+  ) {
     this.nextDelayMs = options.reconnectDelayMs;
     this.manager = new AmqpConnectionManagerClass([options.url], {
       heartbeatIntervalInSeconds: options.heartbeatSeconds,
       reconnectTimeInSeconds: options.reconnectDelayMs / 1000,
+      connectionOptions: { clientProperties: { connection_name: role } },
     });
     this.watch();
   }
@@ -97,15 +102,16 @@ export class BrokerConnection {
     const { manager } = this;
     const { reconnectDelayMs, maxReconnectDelayMs } = this.options;
     const broker = redactUrl(this.options.url);
+    const { role } = this;
     manager.on('connect', () => {
       this.nextDelayMs = reconnectDelayMs;
       manager.reconnectTimeInSeconds = reconnectDelayMs / 1000;
       this.unreachableLogged = false;
-      log.info('Connected to the message broker', { broker });
+      log.info('Connected to the message broker', { broker, role });
     });
     manager.on('disconnect', ({ err }: { err?: Error }) => {
       this.ready.clear();
-      if (!this.closed) log.warn('Disconnected from the message broker, reconnecting', { broker, error: err });
+      if (!this.closed) log.warn('Disconnected from the message broker, reconnecting', { broker, role, error: err });
     });
     // The manager waits reconnectTimeInSeconds after this event: growing it is the backoff.
     manager.on('connectFailed', ({ err }: { err: Error }) => {
@@ -113,10 +119,10 @@ export class BrokerConnection {
       this.nextDelayMs = Math.min(this.nextDelayMs * 2, maxReconnectDelayMs);
       if (this.unreachableLogged || this.closed) return;
       this.unreachableLogged = true;
-      log.warn('Cannot reach the message broker, retrying in the background', { broker, error: err });
+      log.warn('Cannot reach the message broker, retrying in the background', { broker, role, error: err });
     });
-    manager.on('blocked', ({ reason }: { reason: string }) => log.warn('Message broker blocked the connection', { broker, reason }));
-    manager.on('unblocked', () => log.info('Message broker unblocked the connection', { broker }));
+    manager.on('blocked', ({ reason }: { reason: string }) => log.warn('Message broker blocked the connection', { broker, role, reason }));
+    manager.on('unblocked', () => log.info('Message broker unblocked the connection', { broker, role }));
   }
 
   /**

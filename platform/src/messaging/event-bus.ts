@@ -3,7 +3,9 @@ import type { EventEnvelope } from './envelope';
 
 /**
  * Sends an event to the broker and resolves once the broker has it. Only the outbox relay
- * calls this: services record events with the outbox's `enqueue`, in their own transaction.
+ * calls this: services record events in the outbox (outboxInsertSql), in their own transaction.
+ * Rejects with BrokerUnavailableError when the broker cannot take anything now (try again
+ * later), and with MessageRejectedError when the broker refused this message (a nack).
  */
 export interface EventPublisher {
   /**
@@ -17,6 +19,22 @@ export interface EventPublisher {
    * caller waiting out a backoff can publish at once. Returns a function that removes it.
    */
   onConnected?(listener: () => void): () => void;
+}
+
+/**
+ * What a service's code depends on for events: subscribe before start, publish (the outbox relay
+ * does; use cases record events in the outbox instead), a readiness check, and close. The
+ * RabbitMQ implementation (RabbitMqEventBus) sits beside it.
+ */
+export interface EventBus extends EventPublisher {
+  /** Registers the handler of one event type; call before start(). */
+  subscribe<T>(subscription: EventSubscription<T>): void;
+  /** Connects (in the background while the broker is down) and starts consuming. */
+  start(): Promise<void>;
+  /** Rejects, saying why, while the bus cannot publish or consume. */
+  readonly brokerCheck: () => Promise<void>;
+  /** Stops consuming, lets running handlers finish (bounded), closes. */
+  close(): Promise<void>;
 }
 
 /** What a handler learns about the delivery besides the event. */

@@ -1,16 +1,10 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
-import type { ChannelWrapper } from 'amqp-connection-manager';
-import { getLogger } from '../logging';
-import { contextFromHeaders, currentTraceHeaders, withSpan } from '../telemetry';
-import { BrokerConnection } from './broker-connection';
 import { BrokerUnavailableError } from './broker-errors';
 import type { EventEnvelope } from './envelope';
-import type { EventPublisher, EventSubscription } from './event-bus';
-import { handleDelivery, headersOfCopy, typeOf, type Disposition } from './handle-delivery';
-import { messagesConsumed, messagesPublished, trackBus } from './messaging-metrics';
-import { declareExchange, declareServiceTopology, serviceTopology, type ServiceTopology } from './topology';
-
-const log = getLogger('messaging');
+import type { EventBus, EventSubscription } from './event-bus';
+import { trackBus } from './messaging-metrics';
+import { RabbitMqConsumer } from './rabbitmq-consumer';
+import { RabbitMqPublisher } from './rabbitmq-publisher';
+import { serviceTopology, type ServiceTopology } from './topology';
 
 /** Options of the RabbitMQ event bus, with their defaults. */
 export interface RabbitMqEventBusOptions {
@@ -40,28 +34,21 @@ export interface RabbitMqEventBusOptions {
   closeTimeoutMs?: number;
 }
 
-/** The consumer currently registered, and the raw channel its deliveries arrive (and are acked) on. */
-interface ActiveConsumer {
-  channel: Channel;
-  consumerTag: string;
-}
-
 /**
- * Event bus over RabbitMQ (amqp-connection-manager): publishes with confirms, consumes the
- * service's queue with manual acks, retries failures through TTL retry queues and parks poison
- * messages in a dead queue. Connects in the background and keeps reconnecting, so a service
- * starts (and keeps accepting work, the outbox holding its events) while the broker is down.
+ * Event bus over RabbitMQ (amqp-connection-manager), as two parts with a connection each: a
+ * publisher (confirms) and, when the service subscribes to anything, a consumer (manual acks,
+ * TTL retry queues, dead queue). Publishing never waits for the consumer: a consumer whose
+ * queue the broker refuses still lets the outbox drain. Both connect in the background and keep
+ * reconnecting, so a service starts (and keeps accepting work, the outbox holding its events)
+ * while the broker is down.
  */
-export class RabbitMqEventBus implements EventPublisher {
+export class RabbitMqEventBus implements EventBus {
   readonly topology: ServiceTopology;
   private readonly options: Required<Omit<RabbitMqEventBusOptions, 'queue'>>;
   private readonly subscriptions = new Map<string, EventSubscription<unknown>>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private connection: BrokerConnection | undefined;
-  private publishChannel: ChannelWrapper | undefined;
-  private consumer: ActiveConsumer | undefined;
+  private publisher: RabbitMqPublisher | undefined;
+  private consumer: RabbitMqConsumer | undefined;
   private closing: Promise<void> | undefined;
-  private readonly connectedListeners = new Set<() => void>();
 
   constructor(options: RabbitMqEventBusOptions) {
     this.options = {
@@ -79,9 +66,8 @@ export class RabbitMqEventBus implements EventPublisher {
     this.topology = serviceTopology(options.exchange, queue, this.options.retryDelaysMs);
   }
 
-  /** Registers a handler for one event type; call before start(). */
   subscribe<T>(subscription: EventSubscription<T>): void {
-    if (this.connection) throw new Error('subscribe() must be called before start()');
+    if (this.publisher) throw new Error('subscribe() must be called before start()');
     if (this.subscriptions.has(subscription.type)) throw new Error(`Event type ${subscription.type} already has a handler`);
     this.subscriptions.set(subscription.type, subscription as EventSubscription<unknown>);
   }
@@ -92,191 +78,56 @@ export class RabbitMqEventBus implements EventPublisher {
    * keeps connecting in the background. Never rejects because the broker is down.
    */
   async start(): Promise<void> {
-    if (this.connection) return;
-    const { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs, publishTimeoutMs, exchange } = this.options;
-    const connection = new BrokerConnection({ url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs });
-    this.connection = connection;
-    connection.onReady(() => {
-      for (const listener of this.connectedListeners) listener();
-    });
-    trackBus(this, true);
-    this.publishChannel = connection.addChannel({
-      name: 'publish',
-      confirm: true,
-      publishTimeoutMs,
-      setup: (channel) => declareExchange(channel, exchange),
-    });
+    if (this.publisher) return;
+    const { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs, publishTimeoutMs, exchange, prefetch, retryDelaysMs, closeTimeoutMs, startWaitMs } = this.options;
+    const connection = { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs };
+    this.publisher = new RabbitMqPublisher({ ...connection, exchange, publishTimeoutMs });
     if (this.subscriptions.size > 0) {
-      connection.addChannel({ name: 'consume', confirm: false, setup: (channel) => this.setupConsumer(channel) });
+      this.consumer = new RabbitMqConsumer({ ...connection, topology: this.topology, prefetch, retryDelaysMs, publishTimeoutMs, closeTimeoutMs }, this.subscriptions);
     }
-    await connection.connect(this.options.startWaitMs);
+    trackBus(this, true);
+    await Promise.all([this.publisher.connect(startWaitMs), this.consumer?.connect(startWaitMs)]);
   }
 
-  /** True while connected with every channel set up. */
+  /** True while the publisher, and the consumer if there is one, are connected and set up. */
   isConnected(): boolean {
-    return !this.closing && !!this.connection?.isConnected();
+    return !this.closing && !!this.publisher?.isConnected() && (!this.consumer || this.consumer.isConnected());
   }
 
-  /**
-   * Calls listener each time the bus is connected with every channel set up (the first time and
-   * after each reconnect): the outbox relay uses it to stop waiting out its backoff.
-   */
+  /** Calls listener each time the publisher is connected again: the outbox relay stops waiting out its backoff. */
   onConnected(listener: () => void): () => void {
-    this.connectedListeners.add(listener);
-    return () => this.connectedListeners.delete(listener);
+    if (!this.publisher) throw new Error('onConnected() needs a started bus');
+    return this.publisher.onConnected(listener);
   }
 
-  /** Readiness check: rejects while the broker is not connected. */
+  /** Readiness check: rejects, saying which part, while publisher or consumer is not connected. */
   readonly brokerCheck = async (): Promise<void> => {
-    if (!this.isConnected()) throw new Error('message broker is not connected');
+    if (!this.publisher?.isConnected() || this.closing) throw new Error('message broker is not connected (publisher)');
+    if (this.consumer && !this.consumer.isConnected()) throw new Error('message broker is not consuming (queue not declared or not connected)');
   };
 
   /**
-   * Publishes an event (persistent, JSON) with the event type as routing key and resolves when
-   * the broker confirms it. Fails fast with BrokerUnavailableError while disconnected, and
-   * after publishTimeoutMs without a confirm, so the caller (the outbox relay) keeps the event.
+   * Publishes an event and resolves when the broker confirms it (see RabbitMqPublisher). Fails
+   * fast with BrokerUnavailableError while disconnected, so the caller (the outbox relay) keeps
+   * the event; whatever the consumer is doing does not matter.
    */
   async publish(envelope: EventEnvelope): Promise<void> {
-    const channel = this.publishChannel;
-    if (!channel || this.closing) throw new BrokerUnavailableError('the event bus is not running');
-    if (!this.isConnected()) throw new BrokerUnavailableError('not connected');
-    const parent = contextFromHeaders({ traceparent: envelope.traceparent, tracestate: envelope.tracestate });
-    await withSpan(
-      `${envelope.type} publish`,
-      'producer',
-      async (span) => {
-        span.setAttributes({
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'send',
-          'messaging.destination.name': this.options.exchange,
-          'messaging.rabbitmq.destination.routing_key': envelope.type,
-          'messaging.message.id': envelope.id,
-        });
-        // The producer span's context, so the consumer's span is its child.
-        const headers = { ...pickTraceHeaders(envelope), ...currentTraceHeaders() };
-        try {
-          await channel.publish(this.options.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
-            persistent: true,
-            contentType: 'application/json',
-            messageId: envelope.id,
-            type: envelope.type,
-            timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000) || undefined,
-            headers,
-          });
-        } catch (error) {
-          throw new BrokerUnavailableError(`no confirm for ${envelope.type} (${(error as Error).message})`, error);
-        }
-      },
-      parent,
-    );
-    messagesPublished.inc({ type: envelope.type });
+    if (!this.publisher || this.closing) throw new BrokerUnavailableError('the event bus is not running');
+    await this.publisher.publish(envelope);
   }
 
-  /** Stops consuming, waits (bounded) for running handlers, then closes channels and connection. */
+  /** Stops consuming, waits (bounded) for running handlers, then closes both connections. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
   }
 
   private async shutdown(): Promise<void> {
-    const connection = this.connection;
-    if (!connection) return;
-    const consumer = this.consumer;
-    if (consumer) await consumer.channel.cancel(consumer.consumerTag).catch(() => undefined);
-    await waitAll(this.inFlight, this.options.closeTimeoutMs);
-    if (this.inFlight.size > 0) log.warn('Closing the event bus with handlers still running', { running: this.inFlight.size });
-    await connection.close();
+    if (!this.publisher) return;
+    await this.consumer?.close();
+    await this.publisher.close();
     trackBus(this, false);
   }
-
-  private async setupConsumer(channel: Channel): Promise<void> {
-    const { retryDelaysMs, prefetch } = this.options;
-    await declareServiceTopology(channel, this.topology, retryDelaysMs, this.subscriptions.keys());
-    if (this.closing) return;
-    await channel.prefetch(prefetch);
-    const { consumerTag } = await channel.consume(this.topology.queue, (msg) => this.onDelivery(channel, msg), { noAck: false });
-    this.consumer = { channel, consumerTag };
-  }
-
-  private onDelivery(channel: Channel, msg: ConsumeMessage | null): void {
-    if (!msg) {
-      // The broker cancelled the consumer (its queue was deleted). Closing the channel makes the
-      // connection recover it, which declares the queue again and consumes from it.
-      log.warn('Message broker cancelled the consumer', { queue: this.topology.queue });
-      if (!this.closing) channel.close().catch(() => undefined);
-      return;
-    }
-    const task = this.process(channel, msg)
-      .catch((error: unknown) => {
-        log.error('Message processing failed', { messageId: msg.properties.messageId, error });
-      })
-      .finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
-  }
-
-  private async process(channel: Channel, msg: ConsumeMessage): Promise<void> {
-    const disposition = await handleDelivery(msg, this.subscriptions, this.topology);
-    const type = typeOf(msg);
-    if (disposition.outcome !== 'acked') {
-      try {
-        await this.sendCopy(msg, disposition);
-      } catch (error) {
-        // Not acked, so not lost: requeued, or redelivered after the reconnect. The pause keeps
-        // a broker hiccup from turning into a tight handle-fail-requeue loop.
-        log.warn('Could not move a failed message, requeueing it', { type, messageId: msg.properties.messageId, error });
-        if (!this.closing) await new Promise((resolve) => setTimeout(resolve, this.options.reconnectDelayMs));
-        if (this.settle(channel, msg, 'nack')) messagesConsumed.inc({ type, outcome: 'requeued' });
-        return;
-      }
-      if (disposition.outcome === 'dead-lettered') {
-        log.error('Message dead-lettered', { type, messageId: msg.properties.messageId, reason: disposition.error, attempt: disposition.attempt });
-      }
-    }
-    // Acked only once the copy is confirmed; if the channel was replaced meanwhile the broker
-    // redelivers the original (handlers are idempotent), which beats a 406 closing the channel.
-    if (this.settle(channel, msg, 'ack')) messagesConsumed.inc({ type, outcome: disposition.outcome });
-  }
-
-  private async sendCopy(msg: ConsumeMessage, disposition: Exclude<Disposition, { outcome: 'acked' }>): Promise<void> {
-    const channel = this.publishChannel;
-    if (!channel || !this.connection?.manager.isConnected()) throw new BrokerUnavailableError('not connected');
-    const { properties } = msg;
-    await channel.sendToQueue(disposition.queue, msg.content, {
-      persistent: true,
-      contentType: properties.contentType ?? 'application/json',
-      messageId: properties.messageId,
-      type: properties.type,
-      timestamp: properties.timestamp,
-      headers: headersOfCopy(msg, disposition),
-    });
-  }
-
-  /** Acks or requeues on the channel the message came on, if that channel is still the live one. */
-  private settle(channel: Channel, msg: ConsumeMessage, how: 'ack' | 'nack'): boolean {
-    if (this.consumer?.channel !== channel || !this.connection?.manager.isConnected()) return false;
-    try {
-      if (how === 'ack') channel.ack(msg);
-      else channel.nack(msg, false, true);
-      return true;
-    } catch (error) {
-      log.debug('Could not settle a message on a closing channel', { error });
-      return false;
-    }
-  }
-}
-
-function pickTraceHeaders(envelope: EventEnvelope): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (envelope.traceparent) headers.traceparent = envelope.traceparent;
-  if (envelope.tracestate) headers.tracestate = envelope.tracestate;
-  return headers;
-}
-
-async function waitAll(tasks: Set<Promise<void>>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([Promise.allSettled([...tasks]), timeout]);
-  clearTimeout(timer);
 }
 
 /** The messagingConfig settings (platform/src/config) a service's bus is built from. */

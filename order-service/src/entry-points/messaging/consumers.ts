@@ -1,10 +1,10 @@
-import type { RabbitMqEventBus } from '@shop/platform/messaging';
+import type { EventBus } from '@shop/platform/messaging';
 import type { OrderDb } from '../../data-access/prisma-client-factory';
 import { onPaymentFailed } from './on-payment-failed';
 import { onPaymentSucceeded } from './on-payment-succeeded';
 
 /** Every event order-service consumes. */
-export function subscribeOrderConsumers(bus: RabbitMqEventBus, db: OrderDb): void {
+export function subscribeOrderConsumers(bus: EventBus, db: OrderDb): void {
   bus.subscribe(onPaymentSucceeded(db));
   bus.subscribe(onPaymentFailed(db));
 }

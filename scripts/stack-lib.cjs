@@ -61,13 +61,30 @@ function stackEnvironment(options = {}) {
   });
 }
 
-/** Creates each service's database when missing and applies its migrations. */
+/**
+ * Creates each service's database when missing and applies its migrations by running the
+ * service's own migrate command (dist/scripts/migrate.js), as its container and its Kubernetes
+ * init container do: the platform's outbox and inbox come with it where the service uses events.
+ */
 async function prepareDatabases(services) {
-  const { ensureDatabase, migrate } = require(path.join(root, 'platform/dist/data/index.js'));
-  for (const service of services.filter((s) => s.env.DATABASE_URL)) {
-    await ensureDatabase(service.env.DATABASE_URL);
-    await migrate(service.env.DATABASE_URL, path.join(root, service.name, 'prisma/migrations'));
-  }
+  const { ensureDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
+  const withDatabase = services.filter((s) => s.env.DATABASE_URL);
+  for (const service of withDatabase) await ensureDatabase(service.env.DATABASE_URL);
+  await Promise.all(withDatabase.map((service) => runMigrateCommand(service)));
+}
+
+function runMigrateCommand(service) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/scripts/migrate.js'], {
+      cwd: path.join(root, service.name),
+      env: { ...process.env, DATABASE_URL: service.env.DATABASE_URL },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk) => (errors += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${service.name}: migrations failed: ${errors.trim()}`))));
+  });
 }
 
 /** Drops the stack's databases (tests). */

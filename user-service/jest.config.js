@@ -1,5 +1,1 @@
-module.exports = {
-  ...require('../jest.preset.js')(__dirname),
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
-};
+module.exports = require('../jest.preset.js')(__dirname);

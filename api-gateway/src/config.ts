@@ -7,11 +7,6 @@ export const SERVICE_NAME = 'api-gateway';
 /** An http(s) base URL of an upstream service. */
 const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 
-/** OTLP/HTTP traces endpoint; unset means spans are created but not exported. */
-const otlpEndpoint = z.url().optional();
-
-/** Settings telemetry needs before anything else loads (instrument.ts). */
-export const telemetryConfigSchema = z.object({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
 
 /** The gateway's environment, keyed by variable name; validated once by loadConfig at start. */
 export const gatewayConfigSchema = z.object({
@@ -50,7 +45,6 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_MAX: positiveInt(600),
   /** Login attempts one IP may make per window. Default 10. */
   LOGIN_RATE_LIMIT_MAX: positiveInt(10),
-  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;

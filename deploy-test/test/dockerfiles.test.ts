@@ -93,6 +93,7 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
       /^\/app\/[\w-]+\/package\.json$/,
       /^\/app\/[\w-]+\/dist$/,
       /^\/app\/[\w-]+\/prisma\/migrations$/,
+      /^\/app\/platform\/migrations$/,
     ];
 
     expect(copies.length).toBeGreaterThan(0);
@@ -103,6 +104,8 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
       for (const source of sources) expect(allowed.some((pattern) => pattern.test(source))).toBe(true);
     }
     if (hasDatabase(service)) expect(copies.map((c) => c.args).join('\n')).toContain(`${service}/prisma/migrations`);
+    // migrate() applies the platform's outbox and inbox from there (platform/src/data/database.ts).
+    if (hasDatabase(service)) expect(copies.map((c) => c.args).join('\n')).toContain('/app/platform/migrations platform/migrations');
   });
 
   test('When the trimming removes Prisma query compilers, then it keeps every one the compiled client imports', () => {

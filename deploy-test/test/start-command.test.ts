@@ -89,7 +89,9 @@ describe.each(SERVICES)('the start command of %s/Dockerfile', (service) => {
 
       // Assert: migrations were applied by the start command itself, before serving.
       if (databaseUrl) {
-        const migrations = readdirSync(path.join(cwd, 'prisma/migrations'), { withFileTypes: true }).filter((e) => e.isDirectory());
+        // The service's own, and the platform's outbox and inbox for a service that uses events.
+        const folders = [path.join(cwd, 'prisma/migrations'), ...(usesBroker(service) ? [path.join(ROOT, 'platform/migrations/messaging')] : [])];
+        const migrations = folders.flatMap((folder) => readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()));
         const client = new Client({ connectionString: databaseUrl });
         await client.connect();
         try {

@@ -10,10 +10,7 @@ export const configSchema = z
     ...messagingConfig,
     /** HTTP port. Default 3004. */
     PORT: port(3004),
-    /**
-     * Unacknowledged messages a consumer holds at once. Default 5. Each mail being sent holds one
-     * pooled database connection (its row lock), so this must stay below DATABASE_POOL_MAX.
-     */
+    /** Unacknowledged messages a consumer holds at once, i.e. mails sent at once. Default 5. */
     CONSUMER_PREFETCH: positiveInt(5),
     /** SMTP server host. Default 127.0.0.1. */
     SMTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -29,10 +26,6 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).default('Microshop <orders@microshop.local>'),
     /** Longest wait to connect, for the greeting and for each reply, in ms; a whole delivery is bounded to twice that. Default 5000. */
     SMTP_TIMEOUT_MS: positiveInt(5000),
-  })
-  .refine((config) => config.CONSUMER_PREFETCH < config.DATABASE_POOL_MAX, {
-    path: ['CONSUMER_PREFETCH'],
-    message: 'must be below DATABASE_POOL_MAX (each mail in flight holds a database connection)',
   })
   .refine((config) => (config.SMTP_USER === undefined) === (config.SMTP_PASSWORD === undefined), {
     path: ['SMTP_PASSWORD'],

@@ -1,6 +1,3 @@
-import './instrument';
-import { runMain } from '@shop/platform/lifecycle';
-import { readConfig } from './config';
-import { startNotificationService } from './start';
+import { runService } from '@shop/platform/bootstrap';
 
-runMain('notification-service', () => startNotificationService(readConfig()));
+runService('notification-service', () => require('./service'));

@@ -2,7 +2,7 @@ import { MessageCollector, TEST_BROKER_URL, waitFor } from '@shop/platform/testi
 import request from 'supertest';
 import { buildOrderCreated, buildOrderPaid, buildOrderPaymentFailed, recipientOf } from './event-builders';
 import { asUser, startNotificationServiceUnderTest, type NotificationServiceUnderTest } from './harness';
-import { bodyOf, headerOf } from './smtp-sink';
+import { bodyOf, headerOf } from '@shop/platform/testing';
 
 let sut: NotificationServiceUnderTest;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { setLoggingSilent } from '@shop/platform/logging';
 import { createSmtpMailer, type SmtpMailer } from '../src/data-access/smtp-mailer';
-import { SmtpSink } from './smtp-sink';
+import { SmtpSink } from '@shop/platform/testing';
 
 let sink: SmtpSink;
 let mailer: SmtpMailer;

@@ -1,6 +1,3 @@
-import './instrument';
-import { runMain } from '@shop/platform/lifecycle';
-import { readConfig } from './config';
-import { startOrderService } from './start';
+import { runService } from '@shop/platform/bootstrap';
 
-runMain('order-service', () => startOrderService(readConfig()));
+runService('order-service', () => require('./service'));

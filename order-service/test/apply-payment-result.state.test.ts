@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { outboxInsertSql } from '@shop/platform/outbox';
+import { openDatabase } from '@shop/platform/data';
 import { createTestDatabase, dropTestDatabase, waitFor } from '@shop/platform/testing';
 import { Client, type Notification } from 'pg';
 import { insertPlacedOrder } from '../src/data-access/order-repository';
 import { changeStatusOnce } from '../src/data-access/payment-result-repository';
-import { createPrismaClient } from '../src/data-access/prisma-client-factory';
+import { orderDatabase, type OrderDb } from '../src/data-access/database';
 import { applyPaymentResult, type PaymentResult } from '../src/domain/apply-payment-result-use-case';
 import type { Order } from '../src/domain/order';
 import type { OrderStatus } from '../src/domain/order-status';
@@ -15,14 +14,15 @@ import { orderCreated, orderPaid } from '../src/events/order-events';
 // including races staged with row locks (the messaging tests cover the consumer around it).
 
 let databaseUrl: string;
-let db: ReturnType<typeof createPrismaClient>;
+let db: OrderDb;
+let closeDb: () => Promise<void>;
 let sql: Client;
 let listener: Client;
 const notifications: Notification[] = [];
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase('order_service', path.join(__dirname, '../prisma/migrations'));
-  db = createPrismaClient({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 });
+  databaseUrl = await createTestDatabase('order_service', orderDatabase);
+  ({ db, close: closeDb } = openDatabase(orderDatabase, { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 }));
   sql = new Client({ connectionString: databaseUrl });
   listener = new Client({ connectionString: databaseUrl });
   await Promise.all([sql.connect(), listener.connect()]);
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await listener.query('LISTEN outbox');
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
   await Promise.all([sql.end(), listener.end()]);
   await dropTestDatabase(databaseUrl);
 });
@@ -51,7 +51,7 @@ async function givenOrder(status: OrderStatus = 'PENDING'): Promise<Order> {
     createdAt: now,
     updatedAt: now,
   };
-  await insertPlacedOrder(db, { order, outboxInsert: outboxInsertSql(orderCreated(order)) });
+  await insertPlacedOrder(db, { order, event: orderCreated(order) });
   return order;
 }
 

@@ -1,17 +1,12 @@
-import path from 'node:path';
-import { IDENTITY_HEADERS } from '@shop/platform/http';
-import { createTestDatabase, deleteTopology, dropTestDatabase, TEST_BROKER_URL, uniqueExchangeName } from '@shop/platform/testing';
-import { readConfig, type OrderServiceConfig } from '../src/config';
-import { startOrderService, type StartedOrderService } from '../src/start';
+import type { RabbitMqEventBus } from '@shop/platform/messaging';
+import type { StartedService } from '@shop/platform/service';
+import { startServiceUnderTest, TEST_SERVICE_TOKEN, type ServiceUnderTest } from '@shop/platform/testing';
+import type { OrderServiceConfig } from '../src/config';
+import type { OrderDb } from '../src/data-access/database';
+import { service } from '../src/service';
 import { StubUserService } from './stub-user-service';
 
-export const GATEWAY_TOKEN = 'gateway-token-for-tests-0123456789abcdef';
-export const SERVICE_TOKEN = 'service-token-for-tests-0123456789abcdef';
-
-/** Headers the gateway forwards for a verified user. */
-export function asUser(userId: string): Record<string, string> {
-  return { [IDENTITY_HEADERS.gatewayToken]: GATEWAY_TOKEN, [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.userRole]: 'customer' };
-}
+export { asUser, TEST_GATEWAY_TOKEN as GATEWAY_TOKEN, TEST_SERVICE_TOKEN as SERVICE_TOKEN } from '@shop/platform/testing';
 
 /** A valid order body; override any field. */
 export function buildOrder(overrides: Record<string, unknown> = {}) {
@@ -26,59 +21,36 @@ export function buildOrder(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export interface OrderServiceUnderTest {
-  service: StartedOrderService;
-  config: OrderServiceConfig;
+export interface OrderServiceUnderTest extends ServiceUnderTest<OrderServiceConfig, OrderDb> {
+  /** The running service; it always has a bus (its definition declares messaging). */
+  service: StartedService<OrderDb> & { bus: RabbitMqEventBus };
+  /** The user-service stand-in the service looks customers up in. */
   users: StubUserService;
-  /** http://127.0.0.1:<port> of the running service. */
-  url: string;
-  databaseUrl: string;
-  stop(): Promise<void>;
 }
 
 /**
- * The real order-service on port 0 with its own fresh database and exchange (so test files
- * running in parallel never see each other's events), a stub user-service, and fast retries.
- * stop() shuts it down and removes database, exchange and queues.
+ * The real order-service on port 0 (platform/testing's startServiceUnderTest: its own database
+ * and exchange, fast retries) with a stub user-service and a quick breaker. stop() also stops
+ * the stub.
  */
 export async function startOrderServiceUnderTest(
   env: Record<string, string> = {},
   options: { databasePort?: number } = {},
 ): Promise<OrderServiceUnderTest> {
-  const users = new StubUserService(SERVICE_TOKEN);
+  const users = new StubUserService(TEST_SERVICE_TOKEN);
   await users.start();
-  const databaseUrl = await createTestDatabase('order_service', path.join(__dirname, '../prisma/migrations'));
-  const exchange = uniqueExchangeName('test.orders');
-  // The service may reach its database through a port of the test's choosing (a TcpProxy).
-  const serviceDatabaseUrl = new URL(databaseUrl);
-  if (options.databasePort) serviceDatabaseUrl.port = String(options.databasePort);
-  const config = readConfig({
-    DATABASE_URL: serviceDatabaseUrl.toString(),
-    GATEWAY_TOKEN,
-    SERVICE_TOKEN,
-    RABBITMQ_URL: TEST_BROKER_URL,
-    EVENTS_EXCHANGE: exchange,
-    RETRY_DELAYS_MS: '100,200',
-    USER_SERVICE_URL: users.url,
-    USER_SERVICE_TIMEOUT_MS: '500',
-    BREAKER_RESET_TIMEOUT_MS: '500',
-    PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    ...env,
-  });
-  const service = await startOrderService(config);
-  return {
+  const sut = await startServiceUnderTest(
     service,
-    config,
+    { USER_SERVICE_URL: users.url, USER_SERVICE_TIMEOUT_MS: '500', BREAKER_RESET_TIMEOUT_MS: '500', ...env },
+    options,
+  );
+  return {
+    ...sut,
+    service: sut.service as OrderServiceUnderTest['service'],
     users,
-    url: `http://127.0.0.1:${service.port}`,
-    databaseUrl,
     async stop() {
-      await service.shutdown.run();
+      await sut.stop();
       await users.stop();
-      const { queue, retryQueues, deadQueue } = service.bus.topology;
-      await deleteTopology(TEST_BROKER_URL, { exchanges: [exchange], queues: [queue, ...retryQueues, deadQueue] });
-      await dropTestDatabase(databaseUrl);
     },
   };
 }

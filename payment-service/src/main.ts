@@ -1,6 +1,3 @@
-import './instrument';
-import { runMain } from '@shop/platform/lifecycle';
-import { readConfig } from './config';
-import { startPaymentService } from './start';
+import { runService } from '@shop/platform/bootstrap';
 
-runMain('payment-service', () => startPaymentService(readConfig()));
+runService('payment-service', () => require('./service'));

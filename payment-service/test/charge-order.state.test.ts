@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { openDatabase } from '@shop/platform/data';
 import { createTestDatabase, dropTestDatabase } from '@shop/platform/testing';
 import { ProcessorUnavailable, type CardProcessor, type ChargeRequest, type ChargeResult } from '../src/domain/card-processor';
 import { addPaymentMethod } from '../src/domain/add-payment-method-use-case';
 import { chargeOrder, type OrderToCharge } from '../src/domain/charge-order-use-case';
-import { createPrismaClient, type PaymentDb } from '../src/data-access/prisma-client-factory';
+import { paymentDatabase, type PaymentDb } from '../src/data-access/database';
 import { TEST_CARDS } from './harness';
 
 // The use case against a real database with a processor the test controls: races and failures
@@ -12,13 +12,14 @@ import { TEST_CARDS } from './harness';
 
 let databaseUrl: string;
 let db: PaymentDb;
+let closeDb: () => Promise<void>;
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase('payment_service', path.join(__dirname, '../prisma/migrations'));
-  db = createPrismaClient({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 5 });
+  databaseUrl = await createTestDatabase('payment_service', paymentDatabase);
+  ({ db, close: closeDb } = openDatabase(paymentDatabase, { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 5 }));
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
   await dropTestDatabase(databaseUrl);
 });
 

@@ -1,6 +1,3 @@
-import './instrument';
-import { runMain } from '@shop/platform/lifecycle';
-import { readConfig } from './config';
-import { startUserService } from './start';
+import { runService } from '@shop/platform/bootstrap';
 
-runMain('user-service', () => startUserService(readConfig()));
+runService('user-service', () => require('./service'));

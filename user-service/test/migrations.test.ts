@@ -4,8 +4,9 @@ import path from 'node:path';
 import { migrate, readMigrations } from '@shop/platform/data';
 import { createTestDatabase, dropTestDatabase } from '@shop/platform/testing';
 import { Client } from 'pg';
+import { userDatabase } from '../src/data-access/database';
 
-const migrationsDir = path.join(__dirname, '../prisma/migrations');
+const migrationsDir = userDatabase.migrations;
 
 async function rowsOf(url: string) {
   const client = new Client({ connectionString: url });
@@ -19,7 +20,8 @@ async function rowsOf(url: string) {
 
 describe('migrations', () => {
   test('When migrated, then _prisma_migrations holds each migration as prisma migrate deploy records it', async () => {
-    const rows = await rowsOf(process.env.DATABASE_URL!);
+    const url = await createTestDatabase('user_service_migrated', userDatabase);
+    const rows = await rowsOf(url).finally(() => dropTestDatabase(url));
     const names = (await readMigrations(migrationsDir)).map((m) => m.name);
 
     expect(rows.map((r) => r.migration_name)).toEqual(names);
@@ -35,7 +37,7 @@ describe('migrations', () => {
   });
 
   test('When several replicas migrate a new database at once, then each migration is applied once', async () => {
-    const url = await createTestDatabase('user_service_race', path.join(__dirname, 'fixtures/no-migrations'));
+    const url = await createTestDatabase('user_service_race', [path.join(__dirname, 'fixtures/no-migrations')]);
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrate(url, migrationsDir)));
 
@@ -48,7 +50,7 @@ describe('migrations', () => {
   });
 
   test('When a migration fails, then nothing of it is left and no row records it', async () => {
-    const url = await createTestDatabase('user_service_broken', path.join(__dirname, 'fixtures/no-migrations'));
+    const url = await createTestDatabase('user_service_broken', [path.join(__dirname, 'fixtures/no-migrations')]);
     try {
       await expect(migrate(url, path.join(__dirname, 'fixtures/broken-migrations'))).rejects.toThrow(/20260101000000_broken failed/);
 

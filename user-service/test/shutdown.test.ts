@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createTestDatabase, dropTestDatabase, startServiceUnderTest } from '@shop/platform/testing';
 import request from 'supertest';
-import { startUserService } from '../src/start';
-import { buildRegistration, GATEWAY_TOKEN, JWT_SECRET, SERVICE_TOKEN, testConfig } from './test-app';
+import { userDatabase } from '../src/data-access/database';
+import { service as userService } from '../src/service';
+import { buildRegistration, GATEWAY_TOKEN, JWT_SECRET, SERVICE_TOKEN, TEST_ENV } from './test-app';
 
 describe('graceful shutdown', () => {
   test('When shutdown starts during a request, then that request finishes and new connections are refused', async () => {
     // A costly scrypt makes login take long enough to be in flight when shutdown begins.
-    const service = await startUserService(testConfig({ PASSWORD_SCRYPT_N: '32768', PASSWORD_SCRYPT_P: '4' }));
-    const base = `http://127.0.0.1:${service.port}`;
+    const sut = await startServiceUnderTest(userService, { ...TEST_ENV, PASSWORD_SCRYPT_N: '32768', PASSWORD_SCRYPT_P: '4' });
+    const { service } = sut;
+    const base = sut.url;
     const registration = buildRegistration();
     await request(base).post('/users').send(registration).expect(201);
 
@@ -20,11 +23,13 @@ describe('graceful shutdown', () => {
     expect((await response).status).toBe(200);
     await stopped;
     await expect(fetch(`${base}/health`)).rejects.toThrow();
+    await sut.stop();
   });
 
   test('When the process gets SIGTERM, then it exits 0; with a bad config it exits 1 naming the variable', async () => {
     const main = path.join(__dirname, '../dist/main.js');
-    const env = { ...process.env, PORT: '0', JWT_SECRET, GATEWAY_TOKEN, SERVICE_TOKEN, LOG_LEVEL: 'info' };
+    const databaseUrl = await createTestDatabase('user_service_sigterm', userDatabase);
+    const env = { ...process.env, PORT: '0', DATABASE_URL: databaseUrl, JWT_SECRET, GATEWAY_TOKEN, SERVICE_TOKEN, LOG_LEVEL: 'info' };
 
     const good = spawn(process.execPath, [main], { env });
     let output = '';
@@ -38,6 +43,7 @@ describe('graceful shutdown', () => {
     bad.stderr.on('data', (chunk) => (errors += chunk));
     const [badCode] = await onExit(bad);
 
+    await dropTestDatabase(databaseUrl);
     expect(goodCode).toBe(0);
     expect(output).toContain('Shutting down');
     expect(badCode).toBe(1);

@@ -3,7 +3,8 @@ import { loadConfig } from '@shop/platform/config';
 import { setLoggingSilent } from '@shop/platform/logging';
 import { randomUUID } from 'node:crypto';
 import { gatewayConfigSchema, type GatewayConfig } from '../../src/config';
-import { startGateway, type RunningGateway } from '../../src/start';
+import { startService, type StartedService } from '@shop/platform/service';
+import { service } from '../../src/service';
 import { closedPortUrl } from './upstream-stub';
 
 export const JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-chars';
@@ -12,7 +13,7 @@ export const GATEWAY_TOKEN = 'test-gateway-token-at-least-32-characters';
 /** A gateway on a free port, and where to reach it. */
 export interface TestGateway {
   url: string;
-  running: RunningGateway;
+  running: StartedService;
   stop: () => Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Gate
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   // The error paths these tests exercise on purpose would otherwise fill the output.
   setLoggingSilent(true);
-  const running = await startGateway(await testConfig(env));
+  const running = await startService(service, await testConfig(env));
   return { url: `http://127.0.0.1:${running.port}`, running, stop: () => running.shutdown.run() };
 }
 

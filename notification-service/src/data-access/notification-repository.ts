@@ -1,50 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import type { PageCursor } from '@shop/platform/data';
+import { keysetPage, type PageCursor } from '@shop/platform/data';
+import { inboxContainsSql, inboxInsertSql } from '@shop/platform/inbox';
+import { Prisma } from '../generated/prisma/client';
 import type { Notification } from '../domain/notification';
-import type { Prisma, Notification as NotificationRow } from '../generated/prisma/client';
-import type { NotificationDb } from './prisma-client-factory';
-
-/** The client itself or an interactive transaction of it (the use case owns the transaction). */
-export type Db = NotificationDb | Prisma.TransactionClient;
+import type { Db } from './database';
 
 export type NewNotification = Pick<Notification, 'eventId' | 'eventType' | 'userId' | 'orderId' | 'recipient' | 'subject'>;
 
-const toNotification = (row: NotificationRow): Notification => ({ ...row });
+/** The inbox key of one handling: the message and the handler that processes it. */
+export interface InboxKey {
+  messageId: string;
+  handler: string;
+}
 
 /**
- * Claims a delivery attempt for the event's notification in one statement: inserts it the
- * first time, otherwise counts another attempt unless it is already sent. Returns its id, or
- * null when it is sent. Either way the row stays locked until the caller's transaction ends
- * (a new row is invisible, a conflicting one is locked by ON CONFLICT DO UPDATE), so a
- * concurrent claim of the same event waits, then sees the committed status: one sender runs.
+ * What a claim found: the delivery is this sender's until the lease ends ('claimed'); the event
+ * was handled before ('done'); or another sender holds a live lease on it ('busy').
  */
-export async function claimAttempt(tx: Db, notification: NewNotification): Promise<string | null> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    INSERT INTO notifications (id, event_id, event_type, user_id, order_id, recipient, subject, status, attempts)
-    VALUES (${randomUUID()}::uuid, ${notification.eventId}::uuid, ${notification.eventType}, ${notification.userId}::uuid,
-            ${notification.orderId}::uuid, ${notification.recipient}, ${notification.subject}, 'pending', 1)
-    ON CONFLICT (event_id) DO UPDATE SET attempts = notifications.attempts + 1 WHERE notifications.status <> 'sent'
-    RETURNING id`;
-  return rows[0]?.id ?? null;
+export type Claim = { kind: 'claimed'; id: string } | { kind: 'done' } | { kind: 'busy' };
+
+interface ClaimRow {
+  claimed_id: string | null;
+  processed: boolean;
+  status: string | null;
 }
 
-export async function markSent(tx: Db, id: string, sentAt: Date): Promise<void> {
-  await tx.$executeRaw`UPDATE notifications SET status = 'sent', sent_at = ${sentAt} WHERE id = ${id}::uuid`;
+/**
+ * Claims the delivery of the event's notification for leaseMs, in one statement and without a
+ * lock that outlives it: inserts the row the first time, or takes it over when it is not sent
+ * and nobody's lease is running (a failed attempt, or a sender that died mid-delivery). The
+ * inbox is read first, so an event handled before is 'done' whatever its row says.
+ */
+export async function claimDelivery(db: Db, notification: NewNotification, inbox: InboxKey, leaseMs: number): Promise<Claim> {
+  const lease = Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+  const [row] = await db.$queryRaw<ClaimRow[]>`
+    WITH seen AS (SELECT ${inboxContainsSql(inbox.messageId, inbox.handler)} AS processed),
+    claim AS (
+      INSERT INTO notifications (id, event_id, event_type, user_id, order_id, recipient, subject, status, attempts, claimed_until)
+      SELECT ${randomUUID()}::uuid, ${notification.eventId}::uuid, ${notification.eventType}, ${notification.userId}::uuid,
+             ${notification.orderId}::uuid, ${notification.recipient}, ${notification.subject}, 'pending', 1, ${lease}
+        FROM seen WHERE NOT seen.processed
+      ON CONFLICT (event_id) DO UPDATE SET attempts = notifications.attempts + 1, status = 'pending', claimed_until = EXCLUDED.claimed_until
+        WHERE notifications.status <> 'sent' AND (notifications.claimed_until IS NULL OR notifications.claimed_until < now())
+      RETURNING id
+    )
+    SELECT (SELECT id FROM claim) AS claimed_id, (SELECT processed FROM seen) AS processed,
+           (SELECT status::text FROM notifications WHERE event_id = ${notification.eventId}::uuid) AS status`;
+  if (!row) throw new Error('The claim statement returned no row');
+  if (row.claimed_id) return { kind: 'claimed', id: row.claimed_id };
+  // The status is the statement's snapshot: as it was before this claim.
+  return row.processed || row.status === 'sent' ? { kind: 'done' } : { kind: 'busy' };
 }
 
-export async function markFailed(tx: Db, id: string, error: string): Promise<void> {
-  await tx.$executeRaw`UPDATE notifications SET status = 'failed', last_error = ${error.slice(0, 2000)} WHERE id = ${id}::uuid`;
+/** Marks the notification sent and records the event in the inbox, in one statement; ends the lease. */
+export async function markSent(db: Db, id: string, inbox: InboxKey): Promise<void> {
+  const wasSent = Prisma.sql`EXISTS (SELECT 1 FROM sent)`;
+  await db.$queryRaw`
+    WITH sent AS (UPDATE notifications SET status = 'sent', sent_at = now(), claimed_until = NULL WHERE id = ${id}::uuid RETURNING id),
+    inbox AS (${inboxInsertSql(inbox.messageId, inbox.handler, { onlyIf: wasSent })})
+    SELECT count(*)::int AS sent FROM sent`;
+}
+
+/** Marks the attempt failed with its error and ends the lease, so the retry can claim it at once. */
+export async function markFailed(db: Db, id: string, error: string): Promise<void> {
+  await db.$executeRaw`UPDATE notifications SET status = 'failed', last_error = ${error.slice(0, 2000)}, claimed_until = NULL WHERE id = ${id}::uuid`;
 }
 
 /** A user's notifications, newest first, strictly after the cursor. */
 export async function listNotificationsOfUser(db: Db, userId: string, limit: number, after?: PageCursor): Promise<Notification[]> {
-  const rows = await db.notification.findMany({
-    where: {
-      userId,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
-  });
-  return rows.map(toNotification);
+  const page = keysetPage(limit, after);
+  const rows = await db.notification.findMany({ where: { userId, ...page.where }, orderBy: page.orderBy, take: page.take });
+  return rows.map(({ claimedUntil: _lease, ...notification }) => notification);
 }

@@ -10,3 +10,10 @@ export class MailDeliveryFailed extends AppError {
     super({ code: 'mail-delivery-failed', message: `Mail not delivered: ${reason}`, httpStatus: 503, cause });
   }
 }
+
+/** Another sender holds the delivery of this event right now; the bus retries the message later. */
+export class NotificationBusy extends AppError {
+  constructor(eventId: string) {
+    super({ code: 'notification-busy', message: `The notification of event ${eventId} is being sent by another consumer`, httpStatus: 503 });
+  }
+}

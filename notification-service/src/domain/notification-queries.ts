@@ -1,6 +1,6 @@
 import { decodeCursor, toPage } from '@shop/platform/data';
 import { listNotificationsOfUser } from '../data-access/notification-repository';
-import type { NotificationDb } from '../data-access/prisma-client-factory';
+import type { NotificationDb } from '../data-access/database';
 import { toNotificationResponse } from './notification';
 
 /** A page of the caller's notifications, newest first; nobody sees anyone else's. */

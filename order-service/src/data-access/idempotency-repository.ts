@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '@shop/platform/data';
 import { Prisma } from '../generated/prisma/client';
-import type { Db } from './order-repository';
+import type { Db } from './database';
 
 export interface StoredResponse {
   requestHash: string;

@@ -1,11 +1,11 @@
-import type { PageCursor } from '@shop/platform/data';
+import { keysetPage, type PageCursor } from '@shop/platform/data';
+import type { EventEnvelope } from '@shop/platform/messaging';
+import { outboxInsertSql } from '@shop/platform/outbox';
 import type { Order } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
 import { Prisma } from '../generated/prisma/client';
-import type { OrderDb } from './prisma-client-factory';
-
-/** The client itself or an interactive transaction of it (the use case owns the transaction). */
-export type Db = OrderDb | Prisma.TransactionClient;
+import type { Db } from './database';
+import { idempotencyKeyInsertSql, type StoredResponse } from './idempotency-repository';
 
 const withLines = { lines: { orderBy: { position: 'asc' } } } as const;
 type OrderRow = Prisma.OrderGetPayload<{ include: typeof withLines }>;
@@ -29,10 +29,10 @@ function toOrder(row: OrderRow): Order {
 /** What placing an order writes, all or nothing. */
 export interface PlacedOrderWrite {
   order: Order;
-  /** Its event, as `outboxInsertSql()` gives it. */
-  outboxInsert: Prisma.Sql;
-  /** The response stored under the request's Idempotency-Key (`idempotencyKeyInsertSql()`), if it had one. */
-  idempotencyKeyInsert?: Prisma.Sql | undefined;
+  /** Its `order.created` event, for the outbox. */
+  event: EventEnvelope;
+  /** The response stored under the request's Idempotency-Key, if it had one. */
+  idempotency?: { userId: string; key: string; stored: StoredResponse } | undefined;
 }
 
 /**
@@ -41,7 +41,8 @@ export interface PlacedOrderWrite {
  * as a transaction, at one round trip instead of eight (an interactive transaction, Prisma's
  * nested create and its re-read). Profiles showed round trips were the order intake's top cost.
  */
-export async function insertPlacedOrder(db: Db, { order, outboxInsert, idempotencyKeyInsert }: PlacedOrderWrite): Promise<void> {
+export async function insertPlacedOrder(db: Db, { order, event, idempotency }: PlacedOrderWrite): Promise<void> {
+  const idempotencyKeyInsert = idempotency && idempotencyKeyInsertSql(idempotency.userId, idempotency.key, idempotency.stored);
   const lines = order.items.map((item, position) => ({ position, sku: item.sku, name: item.name, quantity: item.quantity, unit_price_cents: item.unitPriceCents }));
   await db.$queryRaw`
     WITH new_order AS (
@@ -55,7 +56,7 @@ export async function insertPlacedOrder(db: Db, { order, outboxInsert, idempoten
         FROM new_order, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
           AS line(position int, sku text, name text, quantity int, unit_price_cents int)
     )${idempotencyKeyInsert ? Prisma.sql`, idempotency_key AS (${idempotencyKeyInsert})` : Prisma.empty}
-    , outbox AS (${outboxInsert})
+    , outbox AS (${outboxInsertSql(event)})
     SELECT notified FROM outbox`;
 }
 
@@ -66,15 +67,8 @@ export async function findOrderById(db: Db, id: string): Promise<Order | null> {
 
 /** A user's orders, newest first, strictly after the cursor. */
 export async function listOrdersOfUser(db: Db, userId: string, limit: number, after?: PageCursor): Promise<Order[]> {
-  const rows = await db.order.findMany({
-    where: {
-      userId,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
-    include: withLines,
-  });
+  const page = keysetPage(limit, after);
+  const rows = await db.order.findMany({ where: { userId, ...page.where }, orderBy: page.orderBy, take: page.take, include: withLines });
   return rows.map(toOrder);
 }
 

@@ -1,9 +1,10 @@
-import { inboxInsertSql, type EventEnvelope } from '@shop/platform/messaging';
+import { inboxContainsSql, inboxInsertSql } from '@shop/platform/inbox';
+import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
 import type { Order } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
 import { Prisma } from '../generated/prisma/client';
-import type { Db } from './order-repository';
+import type { Db } from './database';
 
 // Applying a payment result reads once and writes once, like payment-service's charge
 // (charge-repository.ts): it used to take six round trips (BEGIN, inbox insert, order read,
@@ -34,7 +35,7 @@ interface PaymentResultContextRow {
 /** Whether the message was processed, and the order, in one query. */
 export async function findPaymentResultContext(db: Db, messageId: string, handler: string, orderId: string): Promise<PaymentResultContext> {
   const [row] = await db.$queryRaw<PaymentResultContextRow[]>`
-    SELECT EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${messageId}::uuid AND handler = ${handler}) AS already_processed,
+    SELECT ${inboxContainsSql(messageId, handler)} AS already_processed,
            o.id, o.user_id, o.customer_email, o.customer_name, o.status::text AS status, o.total_cents, o.currency
       FROM (SELECT 1) AS one
       LEFT JOIN orders AS o ON o.id = ${orderId}::uuid`;
@@ -80,7 +81,7 @@ export type StatusChangeOutcome = 'applied' | 'duplicate' | 'status-changed';
  */
 export async function changeStatusOnce(db: Db, write: StatusChangeWrite): Promise<StatusChangeOutcome> {
   const { messageId, handler, orderId, from, to, failureReason, event } = write;
-  const processed = Prisma.sql`EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${messageId}::uuid AND handler = ${handler})`;
+  const processed = inboxContainsSql(messageId, handler);
   const changed = Prisma.sql`EXISTS (SELECT 1 FROM updated)`;
   const [row] = await db.$queryRaw<Array<{ changed: boolean; already_processed: boolean }>>`
     WITH updated AS (
@@ -95,4 +96,10 @@ export async function changeStatusOnce(db: Db, write: StatusChangeWrite): Promis
   if (row.changed) return 'applied';
   // The statement's snapshot predates it, so this is "processed before this statement".
   return row.already_processed ? 'duplicate' : 'status-changed';
+}
+
+/** Records a message whose handling changes nothing, so its redeliveries are duplicates; true the first time. */
+export async function recordProcessed(db: Db, messageId: string, handler: string): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`${inboxInsertSql(messageId, handler)}`;
+  return rows.length === 1;
 }

@@ -1,13 +1,12 @@
 import { getLogger } from '@shop/platform/logging';
-import { markProcessed } from '@shop/platform/messaging';
-import { changeStatusOnce, findPaymentResultContext } from '../data-access/payment-result-repository';
-import type { OrderDb } from '../data-access/prisma-client-factory';
+import { changeStatusOnce, findPaymentResultContext, recordProcessed } from '../data-access/payment-result-repository';
+import type { OrderDb } from '../data-access/database';
 import { orderPaid, orderPaymentFailed } from '../events/order-events';
 import { InvalidOrderTransition, transition } from './order-status';
 
 const log = getLogger('apply-payment-result');
 
-// Inbox key of this handler (platform/src/messaging/inbox.ts).
+// Inbox key of this handler (platform/src/inbox).
 const HANDLER = 'order-service:payment-result';
 
 export type PaymentResult =
@@ -58,7 +57,7 @@ async function settleWithoutChange(
   effect: 'unknown-order' | 'rejected' | 'unchanged',
   report?: () => void,
 ): Promise<PaymentResultEffect> {
-  if (!(await markProcessed(db, messageId, HANDLER))) return 'duplicate';
+  if (!(await recordProcessed(db, messageId, HANDLER))) return 'duplicate';
   report?.();
   return effect;
 }

@@ -1,5 +1,5 @@
 import { updateOrderStatus } from '../data-access/order-repository';
-import type { OrderDb } from '../data-access/prisma-client-factory';
+import type { OrderDb } from '../data-access/database';
 import { toOrderResponse } from './order';
 import { getOwnOrder } from './order-queries';
 import { InvalidOrderTransition, transition } from './order-status';

@@ -1,6 +1,6 @@
 import { decodeCursor, toPage } from '@shop/platform/data';
 import { findOrderById, listOrdersOfUser } from '../data-access/order-repository';
-import type { OrderDb } from '../data-access/prisma-client-factory';
+import type { OrderDb } from '../data-access/database';
 import { toOrderResponse, type Order } from './order';
 import { OrderNotFound } from './order-errors';
 

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { outboxInsertSql } from '@shop/platform/outbox';
-import { findStoredResponse, idempotencyKeyInsertSql, isIdempotencyKeyTaken } from '../data-access/idempotency-repository';
+import { findStoredResponse, isIdempotencyKeyTaken } from '../data-access/idempotency-repository';
 import { insertPlacedOrder } from '../data-access/order-repository';
-import type { OrderDb } from '../data-access/prisma-client-factory';
+import type { OrderDb } from '../data-access/database';
 import { orderCreated } from '../events/order-events';
 import { toOrderResponse, type Order, type OrderResponse } from './order';
 import { IdempotencyKeyReused } from './order-errors';
@@ -50,10 +49,8 @@ export async function placeOrder(
   try {
     await insertPlacedOrder(deps.db, {
       order,
-      outboxInsert: outboxInsertSql(orderCreated(order)),
-      idempotencyKeyInsert: idempotencyKey
-        ? idempotencyKeyInsertSql(userId, idempotencyKey, { requestHash, statusCode: placed.statusCode, response: placed.body })
-        : undefined,
+      event: orderCreated(order),
+      idempotency: idempotencyKey ? { userId, key: idempotencyKey, stored: { requestHash, statusCode: placed.statusCode, response: placed.body } } : undefined,
     });
     return placed;
   } catch (error) {

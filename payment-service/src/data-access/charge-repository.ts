@@ -1,11 +1,12 @@
 import { isUniqueViolation } from '@shop/platform/data';
-import { inboxInsertSql, type EventEnvelope } from '@shop/platform/messaging';
+import { inboxInsertSql } from '@shop/platform/inbox';
+import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
 import type { CardBrand } from '../domain/card-rules';
 import type { Payment } from '../domain/payment';
 import type { PaymentMethod } from '../domain/payment-method';
 import { Prisma } from '../generated/prisma/client';
-import type { Db } from './prisma-client-factory';
+import type { Db } from './database';
 
 // Charging an order reads once and writes once: round trips are the pipeline's main cost
 // (socket writes lead the CPU profiles), so each side of the charge is a single statement.

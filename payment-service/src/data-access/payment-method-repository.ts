@@ -1,7 +1,7 @@
 import type { CardBrand } from '../domain/card-rules';
 import type { PaymentMethod } from '../domain/payment-method';
 import type { PaymentMethod as PaymentMethodRow } from '../generated/prisma/client';
-import type { Db } from './prisma-client-factory';
+import type { Db } from './database';
 
 function toPaymentMethod(row: PaymentMethodRow): PaymentMethod {
   return { ...row, brand: row.brand as CardBrand };

@@ -1,6 +1,6 @@
 import type { Payment } from '../domain/payment';
 import type { Payment as PaymentRow } from '../generated/prisma/client';
-import type { Db } from './prisma-client-factory';
+import type { Db } from './database';
 
 const toPayment = (row: PaymentRow): Payment => ({ ...row });
 

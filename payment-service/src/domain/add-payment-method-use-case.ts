@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getLogger } from '@shop/platform/logging';
 import { insertPaymentMethod } from '../data-access/payment-method-repository';
-import type { PaymentDb } from '../data-access/prisma-client-factory';
+import type { PaymentDb } from '../data-access/database';
 import { assertCardAcceptable, type CardInput } from './card-rules';
 import { toPaymentMethodResponse, type PaymentMethodResponse } from './payment-method';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getLogger } from '@shop/platform/logging';
 import { findChargeContext, insertPaymentOnce, isOrderAlreadyCharged } from '../data-access/charge-repository';
-import type { PaymentDb } from '../data-access/prisma-client-factory';
+import type { PaymentDb } from '../data-access/database';
 import { paymentFailed, paymentSucceeded } from '../events/payment-events';
 import type { CardProcessor, ChargeResult } from './card-processor';
 import { INVALID_PAYMENT_METHOD, type Payment } from './payment';

@@ -1,5 +1,5 @@
 import { listActivePaymentMethodsOfUser } from '../data-access/payment-method-repository';
-import type { PaymentDb } from '../data-access/prisma-client-factory';
+import type { PaymentDb } from '../data-access/database';
 import { toPaymentMethodResponse } from './payment-method';
 
 /** The caller's payment methods that are not deleted, newest first. */

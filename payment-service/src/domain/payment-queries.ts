@@ -1,5 +1,5 @@
 import { findPaymentById, listPaymentsOfUserForOrder } from '../data-access/payment-repository';
-import type { PaymentDb } from '../data-access/prisma-client-factory';
+import type { PaymentDb } from '../data-access/database';
 import { toPaymentResponse, type PaymentResponse } from './payment';
 import { PaymentNotFound } from './payment-errors';
 

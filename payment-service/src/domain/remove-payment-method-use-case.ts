@@ -1,5 +1,5 @@
 import { softDeletePaymentMethod } from '../data-access/payment-method-repository';
-import type { PaymentDb } from '../data-access/prisma-client-factory';
+import type { PaymentDb } from '../data-access/database';
 import { PaymentMethodNotFound } from './payment-errors';
 
 /**

@@ -132,4 +132,6 @@ export const messagingConfig = {
 export const outboxConfig = {
   /** Outbox sweep interval when no NOTIFY arrives, in ms. Default 1000. */
   OUTBOX_POLL_INTERVAL_MS: positiveInt(1000),
+  /** Refusals (nacks) by the broker after which an outbox row is set aside as failed, so the rows behind it go on. Default 10. */
+  OUTBOX_MAX_ATTEMPTS: positiveInt(10),
 };

@@ -31,3 +31,16 @@ export function toPage<T extends PageCursor>(rows: T[], limit: number): { items:
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
+
+/**
+ * The Prisma arguments of one keyset page, newest first (ties broken by id), strictly after the
+ * cursor: spread into findMany next to the model's own `where`. Keyset, not offset, so a page
+ * costs the same however deep it is and rows inserted meanwhile neither repeat nor vanish.
+ */
+export function keysetPage(limit: number, after?: PageCursor) {
+  return {
+    where: after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+    orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
+    take: limit,
+  };
+}

@@ -1,13 +1,15 @@
 export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './databases';
 export { migrate, readMigrations, type MigrationFile } from './migrate';
+export { databaseCheck, isUniqueViolation, type PingablePrisma } from './prisma';
 export {
-  createPrismaAdapter,
-  databaseCheck,
-  isUniqueViolation,
-  prismaAdapterFromConfig,
+  createDatabasePool,
+  defineDatabase,
+  MESSAGING_MIGRATIONS_DIR,
+  migrationDirsOf,
+  openDatabase,
+  prismaAdapter,
+  type DatabaseDefinition,
   type DatabaseSettings,
-  type PingablePrisma,
-  type PrismaPoolOptions,
-} from './prisma';
-export { decodeCursor, encodeCursor, toPage, type PageCursor } from './cursor';
+} from './database';
+export { decodeCursor, encodeCursor, keysetPage, toPage, type PageCursor } from './cursor';
 export { runMigrateCommand } from './migrate-command';

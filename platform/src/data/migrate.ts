@@ -55,10 +55,14 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
  * ourselves because the CLI downloads its schema engine at run time, which offline clusters
  * (and these build machines) cannot do. Replicas starting together serialise on Prisma's
  * advisory lock. Each migration runs in one transaction with its bookkeeping row, so a failing
- * one leaves nothing half applied. Returns the names applied now.
+ * one leaves nothing half applied. Several folders may be given (see DatabaseDefinition).
+ * Returns the names applied now.
  */
-export async function migrate(databaseUrl: string, migrationsDir: string): Promise<string[]> {
-  const migrations = await readMigrations(migrationsDir);
+export async function migrate(databaseUrl: string, migrationsDirs: string | readonly string[]): Promise<string[]> {
+  // Folder by folder in the order given (see migrationDirsOf), each in name order.
+  const migrations = (await Promise.all([migrationsDirs].flat().map((dir) => readMigrations(dir)))).flat();
+  const names = new Set(migrations.map((m) => m.name));
+  if (names.size !== migrations.length) throw new Error('Two migration folders hold migrations of the same name');
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];

@@ -24,7 +24,7 @@ export async function claimBatch(client: ClientBase, batchSize: number): Promise
   const results = (await client.query(
     `BEGIN;
      SELECT id, type, payload FROM outbox_messages
-      WHERE published_at IS NULL
+      WHERE published_at IS NULL AND failed_at IS NULL
         AND (SELECT pg_try_advisory_xact_lock(hashtext('outbox_messages')))
       ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
   )) as unknown as [QueryResult, QueryResult<OutboxRow>];
@@ -34,22 +34,44 @@ export async function claimBatch(client: ClientBase, batchSize: number): Promise
 /** How a drain ended: rows the broker confirmed, and the row it stopped at. */
 export interface DrainOutcome {
   publishedIds: readonly string[];
-  failed?: { id: string; error: string } | undefined;
+  /** The first row that did not go out: why, and whether the broker refused it (a nack). */
+  stopped?: { id: string; error: string; refused: boolean } | undefined;
+  /** Refusals after which a row is set aside as failed. */
+  maxAttempts: number;
 }
 
-/** Marks the confirmed rows published, records the failed one's attempt, and commits, in one round trip. */
-export async function finishBatch(client: ClientBase, { publishedIds, failed }: DrainOutcome): Promise<void> {
+/** A row set aside by finishBatch: it no longer holds up the rows behind it. */
+export interface FailedRow {
+  id: string;
+  type: string;
+  attempts: number;
+}
+
+/**
+ * Marks the confirmed rows published, records why the drain stopped at a row, and commits, in
+ * one round trip. Only a refusal (the broker nacked that message) counts as an attempt; a row
+ * refused maxAttempts times gets failed_at and leaves the queue of pending rows. A broker that
+ * is away counts against no row: every row would fail alike, and none of them is at fault.
+ */
+export async function finishBatch(client: ClientBase, { publishedIds, stopped, maxAttempts }: DrainOutcome): Promise<FailedRow | undefined> {
   const statements: string[] = [];
   if (publishedIds.length > 0) {
     const ids = client.escapeLiteral(`{${publishedIds.join(',')}}`);
     statements.push(`UPDATE outbox_messages SET published_at = now() WHERE id = ANY(${ids}::uuid[])`);
   }
-  if (failed) {
+  const stoppedAt = statements.length;
+  if (stopped) {
+    const refusal = stopped.refused
+      ? `, attempts = attempts + 1, failed_at = CASE WHEN attempts + 1 >= ${Math.max(1, Math.trunc(maxAttempts))} THEN now() END`
+      : '';
     statements.push(
-      `UPDATE outbox_messages SET attempts = attempts + 1, last_error = ${client.escapeLiteral(failed.error.slice(0, 1000))}
-        WHERE id = ${client.escapeLiteral(failed.id)}::uuid`,
+      `UPDATE outbox_messages SET last_error = ${client.escapeLiteral(stopped.error.slice(0, 1000))}${refusal}
+        WHERE id = ${client.escapeLiteral(stopped.id)}::uuid
+      RETURNING id, type, attempts, failed_at IS NOT NULL AS failed`,
     );
   }
   statements.push('COMMIT');
-  await client.query(statements.join(';\n'));
+  const results = (await client.query(statements.join(';\n'))) as unknown as QueryResult | QueryResult[];
+  const row = stopped ? ([results].flat()[stoppedAt]?.rows[0] as (FailedRow & { failed: boolean }) | undefined) : undefined;
+  return row?.failed ? { id: row.id, type: row.type, attempts: row.attempts } : undefined;
 }

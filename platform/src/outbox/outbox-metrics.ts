@@ -1,11 +1,16 @@
 import { promClient, registry } from '../metrics';
 
-/** Something that can report its outbox backlog. */
-export interface BacklogSource {
-  backlog(): Promise<{ count: number; oldestAgeSeconds: number }>;
+/** Pending rows (capped), the age of the oldest pending row, and rows set aside as failed. */
+export interface Backlog {
+  count: number;
+  oldestAgeSeconds: number;
+  failed: number;
 }
 
-type Backlog = { count: number; oldestAgeSeconds: number };
+/** Something that can report its outbox backlog. */
+export interface BacklogSource {
+  backlog(): Promise<Backlog>;
+}
 
 // Each source with its last answer, kept when a query fails (database down) rather than
 // reporting an empty outbox.
@@ -17,12 +22,13 @@ function backlog(): Promise<Backlog> {
   pending ??= (async () => {
     const entries = [...sources.entries()];
     const results = await Promise.allSettled(entries.map(([source]) => source.backlog()));
-    const total: Backlog = { count: 0, oldestAgeSeconds: 0 };
+    const total: Backlog = { count: 0, oldestAgeSeconds: 0, failed: 0 };
     for (const [i, result] of results.entries()) {
       const [source, last] = entries[i]!;
       const current = result.status === 'fulfilled' ? result.value : last;
       if (sources.has(source)) sources.set(source, current);
       total.count += current.count;
+      total.failed += current.failed;
       total.oldestAgeSeconds = Math.max(total.oldestAgeSeconds, current.oldestAgeSeconds);
     }
     return total;
@@ -33,7 +39,7 @@ function backlog(): Promise<Backlog> {
 /** Rows waiting to be published (capped, see OutboxRelay), read at scrape time. */
 export const outboxUnpublished = new promClient.Gauge({
   name: 'outbox_unpublished_messages',
-  help: 'Outbox rows not yet published (counted up to a cap)',
+  help: 'Outbox rows waiting to be published, failed ones not included (counted up to a cap)',
   registers: [registry],
   async collect() {
     this.set((await backlog()).count);
@@ -48,6 +54,24 @@ export const outboxOldestAge = new promClient.Gauge({
   async collect() {
     this.set((await backlog()).oldestAgeSeconds);
   },
+});
+
+/** Rows set aside as failed and still in the table (capped), read at scrape time: each needs a look. */
+export const outboxFailedRows = new promClient.Gauge({
+  name: 'outbox_failed_messages',
+  help: 'Outbox rows set aside after repeated refusals by the broker (counted up to a cap)',
+  registers: [registry],
+  async collect() {
+    this.set((await backlog()).failed);
+  },
+});
+
+/** Rows set aside as failed, by event type. */
+export const outboxFailed = new promClient.Counter({
+  name: 'outbox_messages_failed_total',
+  help: 'Outbox rows set aside after repeated refusals by the broker, by event type',
+  labelNames: ['type'] as const,
+  registers: [registry],
 });
 
 /** Outbox rows published and confirmed, by event type. */
@@ -67,6 +91,6 @@ export const outboxPublishFailures = new promClient.Counter({
 
 /** Adds or removes a relay from the backlog gauges. */
 export function trackBacklog(source: BacklogSource, tracked: boolean): void {
-  if (tracked) sources.set(source, { count: 0, oldestAgeSeconds: 0 });
+  if (tracked) sources.set(source, { count: 0, oldestAgeSeconds: 0, failed: 0 });
   else sources.delete(source);
 }

@@ -1,8 +1,8 @@
-import { Client, Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { getLogger } from '../logging';
-import type { EventPublisher } from '../messaging';
+import { MessageRejectedError, type EventPublisher } from '../messaging';
 import { claimBatch, finishBatch } from './outbox-drain-sql';
-import { outboxPublished, outboxPublishFailures, trackBacklog } from './outbox-metrics';
+import { outboxFailed, outboxPublished, outboxPublishFailures, trackBacklog, type Backlog } from './outbox-metrics';
 import { DEFAULT_OUTBOX_CHANNEL } from './outbox-schema';
 import { publishPipelined } from './publish-pipelined';
 
@@ -10,8 +10,11 @@ const log = getLogger('outbox');
 
 /** Options of the outbox relay, with their defaults. */
 export interface OutboxRelayOptions {
-  /** postgresql:// URL of the service's database (the one holding outbox_messages). */
-  databaseUrl: string;
+  /**
+   * The service's own connection pool (the one its Prisma client uses): the relay holds one of
+   * its connections for LISTEN and takes one per drain, within DATABASE_POOL_MAX.
+   */
+  pool: Pool;
   /** Where rows go; in services, the RabbitMqEventBus. */
   publisher: EventPublisher;
   /** LISTEN/NOTIFY channel enqueue notifies on. Default 'outbox'. */
@@ -24,8 +27,8 @@ export interface OutboxRelayOptions {
   retryDelayMs?: number;
   /** Longest wait between attempts while publishing fails, in ms. Default 30000. */
   maxRetryDelayMs?: number;
-  /** Connections of the relay's own pool (besides its LISTEN connection). Default 2. */
-  poolSize?: number;
+  /** Refusals (nacks) of one row after which it is set aside as failed, so it stops holding up the rows behind it. Default 10. */
+  maxAttempts?: number;
   /** Bound on the backlog query run at metrics scrape time, in ms. Default 1000. */
   metricsQueryTimeoutMs?: number;
 }
@@ -36,16 +39,17 @@ const LISTEN_RETRY_MS = 1000;
 const BACKLOG_COUNT_CAP = 100_000;
 
 /**
- * Publishes outbox rows in seq order: woken by NOTIFY when a transaction that enqueued commits,
- * and by a periodic sweep. A batch is sent at once with pipelined confirms; a row is marked
- * published only if the broker confirmed it and every row before it. From the first unconfirmed
- * row on, rows stay pending and the relay backs off, so while the broker is down rows simply
- * wait. Delivery is at least once: consumers dedupe with the inbox.
+ * Publishes outbox rows in seq order: woken by NOTIFY when a transaction that recorded an event
+ * commits, and by a periodic sweep. A batch is sent at once with pipelined confirms; a row is
+ * marked published only if the broker confirmed it and every row before it. From the first
+ * unconfirmed row on, rows stay pending and the relay backs off, so while the broker is down
+ * rows simply wait. A row the broker itself refuses maxAttempts times is set aside as failed
+ * (failed_at, last_error, a metric and an error log line) and the rows behind it go on.
+ * Delivery is at least once: consumers dedupe with the inbox.
  */
 export class OutboxRelay {
   private readonly options: Required<OutboxRelayOptions>;
-  private pool: Pool | undefined;
-  private listener: Client | undefined;
+  private listener: PoolClient | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private listenTimer: NodeJS.Timeout | undefined;
@@ -62,7 +66,7 @@ export class OutboxRelay {
       pollIntervalMs: 1000,
       retryDelayMs: 500,
       maxRetryDelayMs: 30_000,
-      poolSize: 2,
+      maxAttempts: 10,
       metricsQueryTimeoutMs: 1000,
       ...options,
     };
@@ -74,8 +78,6 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.pool = new Pool({ connectionString: this.options.databaseUrl, max: this.options.poolSize, connectionTimeoutMillis: 5000 });
-    this.pool.on('error', (error) => log.warn('Outbox pool connection failed', { error }));
     await this.listen(LISTEN_RETRY_MS);
     // The backoff (up to maxRetryDelayMs) is for a broker that is still away; once the
     // publisher is connected again, waiting longer only delays the events.
@@ -85,7 +87,7 @@ export class OutboxRelay {
     this.requestDrain();
   }
 
-  /** Stops waking up, waits for the running drain, and closes the database connections. */
+  /** Stops waking up, waits for the running drain, and gives its connections back to the pool. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -95,8 +97,11 @@ export class OutboxRelay {
     await this.draining;
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.end().catch(() => undefined);
-    await this.pool?.end();
+    if (listener) {
+      await listener.query(`UNLISTEN "${this.options.channel}"`).catch(() => undefined);
+      listener.removeAllListeners('notification');
+      listener.release();
+    }
   }
 
   /** Asks for a drain; if one is running, another follows it. */
@@ -118,18 +123,17 @@ export class OutboxRelay {
     this.requestDrain();
   }
 
-  /** Unpublished rows (up to a cap) and the age of the oldest, bounded by metricsQueryTimeoutMs. */
-  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
-    const pool = this.pool;
-    if (!pool) return { count: 0, oldestAgeSeconds: 0 };
-    const query = pool.query<{ count: number; age: number | null }>(
-      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_messages WHERE published_at IS NULL LIMIT $1) capped) AS count,
+  /** Pending rows (up to a cap), the age of the oldest, and failed rows, bounded by metricsQueryTimeoutMs. */
+  async backlog(): Promise<Backlog> {
+    const query = this.options.pool.query<{ count: number; age: number | null; failed: number }>(
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_messages WHERE published_at IS NULL AND failed_at IS NULL LIMIT $1) capped) AS count,
               (SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 FROM outbox_messages
-                WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS age`,
+                WHERE published_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT 1) AS age,
+              (SELECT count(*)::int FROM (SELECT 1 FROM outbox_messages WHERE failed_at IS NOT NULL LIMIT $1) capped) AS failed`,
       [BACKLOG_COUNT_CAP],
     );
     const { rows } = await withTimeout(query, this.options.metricsQueryTimeoutMs, 'outbox backlog query');
-    return { count: rows[0]?.count ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.age ?? 0) };
+    return { count: rows[0]?.count ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.age ?? 0), failed: rows[0]?.failed ?? 0 };
   }
 
   private async drainLoop(): Promise<void> {
@@ -166,7 +170,7 @@ export class OutboxRelay {
   // One transaction, two database round trips: claim a batch, publish it pipelined, then mark
   // what the broker confirmed (the unbroken prefix) and commit.
   private async drainBatch(): Promise<{ published: number; failed: boolean; full: boolean }> {
-    const client = await this.pool!.connect();
+    const client = await this.options.pool.connect();
     let broken = false;
     // A checked-out client that loses its connection between queries (while we wait for the
     // broker) emits 'error'; without a listener that would crash the process.
@@ -178,16 +182,23 @@ export class OutboxRelay {
     try {
       const rows = await claimBatch(client, this.options.batchSize);
       const { confirmed, failure } = await publishPipelined(this.options.publisher, rows.map((row) => row.payload));
-      const failedRow = failure && rows[failure.index];
-      if (failure && failedRow) {
+      const stoppedRow = failure && rows[failure.index];
+      if (failure && stoppedRow) {
         outboxPublishFailures.inc();
-        if (this.failureDelayMs === 0) log.warn('Outbox publish failed, will retry', { type: failedRow.type, messageId: failedRow.id, error: failure.error });
+        if (this.failureDelayMs === 0) log.warn('Outbox publish failed, will retry', { type: stoppedRow.type, messageId: stoppedRow.id, error: failure.error });
       }
-      await finishBatch(client, {
+      const setAside = await finishBatch(client, {
         publishedIds: rows.slice(0, confirmed).map((row) => row.id),
-        failed: failure && failedRow ? { id: failedRow.id, error: messageOf(failure.error) } : undefined,
+        stopped: failure && stoppedRow ? { id: stoppedRow.id, error: messageOf(failure.error), refused: failure.error instanceof MessageRejectedError } : undefined,
+        maxAttempts: this.options.maxAttempts,
       });
       for (const row of rows.slice(0, confirmed)) outboxPublished.inc({ type: row.type });
+      if (setAside) {
+        outboxFailed.inc({ type: setAside.type });
+        log.error('Outbox row set aside after repeated refusals; the rows behind it go on', { ...setAside, error: messageOf(failure?.error) });
+        // Not a failed drain: what follows the set-aside row goes out now, without a backoff.
+        return { published: confirmed, failed: false, full: true };
+      }
       return { published: confirmed, failed: confirmed < rows.length, full: rows.length === this.options.batchSize };
     } catch (error) {
       broken = true;
@@ -199,41 +210,48 @@ export class OutboxRelay {
     }
   }
 
-  // A dedicated connection for LISTEN; re-established (and followed by a sweep) when it drops.
+  // A connection of the pool held for LISTEN; given back (destroyed) and taken again, followed
+  // by a sweep, when it drops.
   private async listen(delayMs: number): Promise<void> {
     if (!this.running) return;
-    const client = new Client({ connectionString: this.options.databaseUrl, keepAlive: true, connectionTimeoutMillis: 5000 });
-    const retry = (error: unknown) => {
-      if (!this.running || (this.listener && this.listener !== client)) return;
-      const wasListening = this.listener === client;
-      if (wasListening) log.warn('Outbox listener connection lost, reconnecting', { error });
-      this.listener = undefined;
-      client.removeAllListeners('end');
-      client.end().catch(() => undefined);
-      const wait = wasListening ? LISTEN_RETRY_MS : delayMs;
-      clearTimeout(this.listenTimer);
-      this.listenTimer = setTimeout(() => void this.listen(Math.min(wait * 2, 30_000)), wait);
-    };
-    client.on('error', retry);
-    client.on('end', () => retry(new Error('connection ended')));
-    client.on('notification', (message) => {
-      if (message.channel === this.options.channel) this.requestDrain();
-    });
+    let client: PoolClient;
     try {
-      await client.connect();
-      await client.query(`LISTEN "${this.options.channel}"`);
+      client = await this.options.pool.connect();
+      await client.query(`LISTEN "${this.options.channel}"`).catch((error: unknown) => {
+        client.release(true);
+        throw error;
+      });
     } catch (error) {
       log.warn('Outbox listener cannot connect, retrying', { error });
-      retry(error);
+      this.retryListen(Math.min(delayMs * 2, 30_000), delayMs);
       return;
     }
     if (!this.running) {
-      await client.end().catch(() => undefined);
+      client.release();
       return;
     }
+    const lost = (error: unknown) => {
+      if (this.listener !== client) return;
+      log.warn('Outbox listener connection lost, reconnecting', { error });
+      this.listener = undefined;
+      client.removeAllListeners('notification');
+      client.release(true);
+      this.retryListen(LISTEN_RETRY_MS * 2, LISTEN_RETRY_MS);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('connection ended')));
+    client.on('notification', (message) => {
+      if (message.channel === this.options.channel) this.requestDrain();
+    });
     this.listener = client;
     // Notifications sent while we were not listening are lost: sweep once.
     this.requestDrain();
+  }
+
+  private retryListen(nextDelayMs: number, waitMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.listenTimer);
+    this.listenTimer = setTimeout(() => void this.listen(nextDelayMs), waitMs);
   }
 }
 

@@ -1,8 +1,9 @@
-import { createPrismaAdapter } from '../../src/data';
+import { Pool } from 'pg';
+import { prismaAdapter } from '../../src/data';
 import { preparedStatementNames } from '../../src/data/prepared-statement-names';
 import { TEST_SERVER_URL } from '../../src/testing';
 
-type SqlDriverAdapter = Awaited<ReturnType<ReturnType<typeof createPrismaAdapter>['connect']>>;
+type SqlDriverAdapter = Awaited<ReturnType<ReturnType<typeof prismaAdapter>['connect']>>;
 
 const SQUARE = 'SELECT $1::int * $1::int AS square';
 const PREPARED = 'SELECT name, statement FROM pg_prepared_statements';
@@ -30,16 +31,20 @@ describe('preparedStatementNames', () => {
   });
 });
 
-describe('createPrismaAdapter on the real PostgreSQL', () => {
+describe('prismaAdapter on the real PostgreSQL', () => {
   const adapters: SqlDriverAdapter[] = [];
+  const pools: Pool[] = [];
   const connect = async (preparedStatements: number) => {
     // One connection, so the session whose statements we list is the one that ran them.
-    const adapter = await createPrismaAdapter(TEST_SERVER_URL, { max: 1, preparedStatements }).connect();
+    const pool = new Pool({ connectionString: TEST_SERVER_URL, max: 1 });
+    pools.push(pool);
+    const adapter = await prismaAdapter(pool, preparedStatements).connect();
     adapters.push(adapter);
     return adapter;
   };
   afterAll(async () => {
     await Promise.all(adapters.map((adapter) => adapter.dispose()));
+    await Promise.all(pools.map((pool) => pool.end()));
   });
 
   test('When a query runs twice, then the session holds it as one prepared statement and the answers are right', async () => {

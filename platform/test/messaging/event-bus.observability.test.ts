@@ -4,12 +4,12 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { Pool } from 'pg';
 import { z } from 'zod';
 import { currentContext, setLoggingSilent } from '../../src/logging';
-import { createEnvelope, defineSubscription, sqlExecutorFromPg, type EventEnvelope } from '../../src/messaging';
-import { enqueue, OutboxRelay } from '../../src/outbox';
+import { createEnvelope, defineSubscription, type EventEnvelope } from '../../src/messaging';
+import { OutboxRelay, outboxInsertSql } from '../../src/outbox';
 import { currentTraceId, startTelemetry, stopTelemetry } from '../../src/telemetry';
 import { waitFor } from '../../src/testing';
 import { eventBusFixture } from '../support/event-bus-fixture';
-import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
+import { createOutboxDatabase, dropOutboxDatabase, runSql } from '../support/outbox-database';
 
 const exporter = new InMemorySpanExporter();
 const orderCreated = z.object({ orderId: z.uuid() });
@@ -94,7 +94,7 @@ describe('Trace context across the broker', () => {
     // Arrange
     const seen: Seen[] = [];
     const bus = await startConsumingBus(seen);
-    const relay = new OutboxRelay({ databaseUrl, publisher: bus, pollIntervalMs: 60_000 });
+    const relay = new OutboxRelay({ pool, publisher: bus, pollIntervalMs: 60_000 });
     await relay.start();
 
     // Act
@@ -102,7 +102,7 @@ describe('Trace context across the broker', () => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        await enqueue(sqlExecutorFromPg(client), createEnvelope('order.created', 1, { orderId: randomUUID() }));
+        await runSql(client, outboxInsertSql(createEnvelope('order.created', 1, { orderId: randomUUID() })));
         await client.query('COMMIT');
       } finally {
         client.release();

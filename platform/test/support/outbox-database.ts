@@ -1,21 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { dropDatabase, ensureDatabase, withDatabase } from '../../src/data';
-import { OUTBOX_TABLES_SQL } from '../../src/outbox';
-import { TEST_SERVER_URL } from '../../src/testing';
+import type { Sql } from '@prisma/client/runtime/client';
+import type { ClientBase } from 'pg';
+import { dropDatabase, MESSAGING_MIGRATIONS_DIR } from '../../src/data';
+import { createTestDatabase } from '../../src/testing';
 
-/** A fresh database holding exactly the DDL services copy (outbox + inbox tables). */
+/** A fresh database holding exactly the platform's messaging tables (outbox + inbox), as every service gets them. */
 export async function createOutboxDatabase(): Promise<string> {
-  const url = withDatabase(TEST_SERVER_URL, `test_platform_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(OUTBOX_TABLES_SQL);
-  } finally {
-    await client.end();
-  }
-  return url;
+  return createTestDatabase('platform', [MESSAGING_MIGRATIONS_DIR]);
+}
+
+/** Runs a platform SQL fragment (outboxInsertSql, inboxInsertSql) on a pg client; resolves with its rows. */
+export async function runSql<T = Record<string, unknown>>(client: ClientBase, fragment: Sql): Promise<T[]> {
+  const result = await client.query(fragment.text, fragment.values as unknown[]);
+  return result.rows as T[];
 }
 
 /** Drops a database made by createOutboxDatabase. */

@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '@shop/platform/data';
-import type { UserDb } from './prisma-client-factory';
+import { isUniqueViolation, keysetPage, type PageCursor } from '@shop/platform/data';
+import type { UserDb } from './database';
 import type { Role } from '../generated/prisma/client';
 
 /** A user as the domain sees it. */
@@ -42,19 +42,8 @@ export async function setUserRole(db: UserDb, id: string, role: Role): Promise<U
   return db.user.update({ where: { id }, data: { role } });
 }
 
-/** Position after which the next page starts: newest first, ties broken by id. */
-export interface UserCursor {
-  createdAt: Date;
-  id: string;
-}
-
 /** One page of users, newest first, strictly after the cursor. */
-export async function listUsers(db: UserDb, limit: number, after?: UserCursor): Promise<UserRecord[]> {
-  return db.user.findMany({
-    where: after
-      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-      : undefined,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
-  });
+export async function listUsers(db: UserDb, limit: number, after?: PageCursor): Promise<UserRecord[]> {
+  const page = keysetPage(limit, after);
+  return db.user.findMany({ where: page.where, orderBy: page.orderBy, take: page.take });
 }

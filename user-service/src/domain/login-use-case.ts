@@ -1,6 +1,6 @@
 import { signAccessToken } from '@shop/platform/auth';
 import { findUserByEmail } from '../data-access/user-repository';
-import type { UserDb } from '../data-access/prisma-client-factory';
+import type { UserDb } from '../data-access/database';
 import { hashPassword, verifyPassword, type ScryptSettings } from './password-hasher';
 import { normaliseEmail } from './public-user';
 import { InvalidCredentials } from './user-errors';

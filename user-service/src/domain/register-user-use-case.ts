@@ -1,5 +1,5 @@
 import { createUser, EmailAlreadyStored } from '../data-access/user-repository';
-import type { UserDb } from '../data-access/prisma-client-factory';
+import type { UserDb } from '../data-access/database';
 import { hashPassword, type ScryptSettings } from './password-hasher';
 import { normaliseEmail, toPublicUser, type PublicUser } from './public-user';
 import { EmailTaken } from './user-errors';

@@ -1,7 +1,7 @@
 import type { Caller } from '@shop/platform/http';
 import { decodeCursor, toPage } from '@shop/platform/data';
 import { NotFoundError } from '@shop/platform/errors';
-import type { UserDb } from '../data-access/prisma-client-factory';
+import type { UserDb } from '../data-access/database';
 import { findUserById, listUsers } from '../data-access/user-repository';
 import { assertAdmin, assertCanReadUser } from './user-access';
 import { toPublicUser, type PublicUser } from './public-user';

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { loadConfig } from '@shop/platform/config';
 import { configSchema } from '../config';
-import { createPrismaClient } from '../data-access/prisma-client-factory';
+import { openDatabase } from '@shop/platform/data';
+import { userDatabase } from '../data-access/database';
 import { findUserByEmail, setUserRole } from '../data-access/user-repository';
 import { normaliseEmail } from '../domain/public-user';
 import { registerUser } from '../domain/register-user-use-case';
@@ -17,7 +18,7 @@ const schema = configSchema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, 
 
 async function createAdmin(): Promise<string> {
   const config = loadConfig(schema);
-  const db = createPrismaClient(config);
+  const { db, close } = openDatabase(userDatabase, config);
   try {
     const existing = await findUserByEmail(db, normaliseEmail(config.ADMIN_EMAIL));
     const id =
@@ -29,7 +30,7 @@ async function createAdmin(): Promise<string> {
     await setUserRole(db, id, 'admin');
     return id;
   } finally {
-    await db.$disconnect();
+    await close();
   }
 }
 

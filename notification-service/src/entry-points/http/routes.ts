@@ -1,5 +1,5 @@
 import { defineRoute, type RouteContext } from '@shop/platform/http';
-import type { NotificationDb } from '../../data-access/prisma-client-factory';
+import type { NotificationDb } from '../../data-access/database';
 import { listOwnNotifications } from '../../domain/notification-queries';
 import { listNotificationsQuery, notificationsPage } from './notification-schemas';
 

@@ -1,5 +1,5 @@
 import type { EventBus } from '@shop/platform/messaging';
-import type { OrderDb } from '../../data-access/prisma-client-factory';
+import type { OrderDb } from '../../data-access/database';
 import { onPaymentFailed } from './on-payment-failed';
 import { onPaymentSucceeded } from './on-payment-succeeded';
 

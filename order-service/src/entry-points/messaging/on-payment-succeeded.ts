@@ -1,6 +1,6 @@
 import { defineSubscription } from '@shop/platform/messaging';
 import { z } from 'zod';
-import type { OrderDb } from '../../data-access/prisma-client-factory';
+import type { OrderDb } from '../../data-access/database';
 import { applyPaymentResult } from '../../domain/apply-payment-result-use-case';
 
 // Our own copy of the fields we read from payment-service's event.

@@ -1,5 +1,5 @@
 import { defineRoute, type RouteContext } from '@shop/platform/http';
-import type { PaymentDb } from '../../data-access/prisma-client-factory';
+import type { PaymentDb } from '../../data-access/database';
 import { addPaymentMethod } from '../../domain/add-payment-method-use-case';
 import { listOwnPaymentMethods } from '../../domain/payment-method-queries';
 import { getOwnPayment, listOwnPaymentsForOrder } from '../../domain/payment-queries';

@@ -1,6 +1,6 @@
 import { defineRoute, type RouteContext } from '@shop/platform/http';
 import type { UserServiceConfig } from '../../config';
-import type { UserDb } from '../../data-access/prisma-client-factory';
+import type { UserDb } from '../../data-access/database';
 import { login } from '../../domain/login-use-case';
 import { registerUser } from '../../domain/register-user-use-case';
 import { getUser, listAllUsers } from '../../domain/user-queries';

@@ -1,18 +1,28 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { waitFor } from '@shop/platform/testing';
+import { waitFor } from './broker';
 
-/** A mail the sink accepted: envelope sender and recipients, and the RFC 822 text as sent. */
+/** A mail the sink accepted: envelope sender and recipients, its subject, and the RFC 822 text as sent. */
 export interface ReceivedMail {
   from: string;
   to: string[];
+  subject: string;
   raw: string;
 }
 
+/** Where the sink listens and who hears of each mail. */
+export interface SmtpSinkOptions {
+  /** Port on 127.0.0.1; 0 (the default) takes a free one. */
+  port?: number;
+  /** Called with each mail accepted (the stack prints a line per mail). */
+  onMail?: (mail: ReceivedMail) => void;
+}
+
 /**
- * A real SMTP server on a free port that keeps what it receives, for tests. `reject()` makes it
- * refuse MAIL FROM with an SMTP error (a 4xx or 5xx) to stage an outage: for the next `times`
- * mails, or until `accept()`.
+ * A real SMTP server on 127.0.0.1 that keeps what it receives: the tests' mailbox and the local
+ * stack's mail sink (Mailpit plays this part under Docker Compose). `reject()` makes it refuse
+ * MAIL FROM with an SMTP error (a 4xx or 5xx) to stage an outage: for the next `times` mails,
+ * or until `accept()`.
  */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
@@ -32,26 +42,34 @@ export class SmtpSink {
       callback();
     },
     onMailFrom: (_address, _session, callback) => {
-      const rejection = this.rejection;
-      if (!rejection) return callback();
-      if (--rejection.remaining <= 0) this.rejection = undefined;
-      this.rejected += 1;
-      callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
+      if (this.held) {
+        // A slow mail server: the sender waits for our answer until release().
+        this.held.push(() => this.onMailFromNow(callback));
+        return;
+      }
+      this.onMailFromNow(callback);
     },
     onData: (stream, session, callback) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        this.mails.push({
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
+          subject: headerOf(raw, 'Subject') ?? '',
+          raw,
+        };
+        this.mails.push(mail);
+        this.options.onMail?.(mail);
         callback();
       });
     },
   });
   private listenPort = 0;
+  private held: Array<() => void> | undefined;
+
+  constructor(private readonly options: SmtpSinkOptions = {}) {}
 
   get port(): number {
     return this.listenPort;
@@ -60,7 +78,7 @@ export class SmtpSink {
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.listenPort = (this.server.server.address() as AddressInfo).port;
   }
@@ -78,6 +96,31 @@ export class SmtpSink {
   /** Takes mail again. */
   accept(): void {
     this.rejection = undefined;
+  }
+
+  /** Stalls every mail at MAIL FROM until release(), as a slow or hanging mail server would. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Mails stalled by hold() right now. */
+  get waiting(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Answers the stalled mails and stops stalling. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
+  }
+
+  private onMailFromNow(callback: (error?: Error) => void): void {
+    const rejection = this.rejection;
+    if (!rejection) return callback();
+    if (--rejection.remaining <= 0) this.rejection = undefined;
+    this.rejected += 1;
+    callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
   }
 
   /** Mails whose envelope recipients include address. */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createEnvelope, inboxInsertSql, markProcessed, sqlExecutorFromPg } from '../../src/messaging';
-import { outboxInsertSql } from '../../src/outbox';
 import { sqltag as sql } from '@prisma/client/runtime/client';
-import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
+import type { PoolClient } from 'pg';
+import { inboxContainsSql, inboxInsertSql } from '../../src/inbox';
+import { createEnvelope } from '../../src/messaging';
+import { outboxInsertSql } from '../../src/outbox';
+import { createOutboxDatabase, dropOutboxDatabase, runSql } from '../support/outbox-database';
 
 let databaseUrl: string;
 let pool: Pool;
@@ -18,7 +20,7 @@ afterAll(async () => {
 });
 
 /** Runs fn in a transaction and commits, or rolls back when rollback is set or fn throws. */
-async function inTransaction<T>(fn: (client: import('pg').PoolClient) => Promise<T>, rollback = false): Promise<T> {
+async function inTransaction<T>(fn: (client: PoolClient) => Promise<T>, rollback = false): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -33,34 +35,37 @@ async function inTransaction<T>(fn: (client: import('pg').PoolClient) => Promise
   }
 }
 
-describe('markProcessed', () => {
+/** inboxInsertSql run as a statement of its own: true when the message is new for the handler. */
+const record = async (client: PoolClient, messageId: string, handler: string) => (await runSql(client, inboxInsertSql(messageId, handler))).length === 1;
+
+describe('inboxInsertSql as a statement of its own', () => {
   test('When a message is marked twice for the same handler, then only the first call says it is new', async () => {
     const messageId = randomUUID();
-    const first = await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'payments.on-order-created'));
-    const second = await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'payments.on-order-created'));
+    const first = await inTransaction((client) => record(client, messageId, 'payments.on-order-created'));
+    const second = await inTransaction((client) => record(client, messageId, 'payments.on-order-created'));
     expect([first, second]).toEqual([true, false]);
   });
 
   test('When two handlers process the same message, then each records it once', async () => {
     const messageId = randomUUID();
     const results = await inTransaction(async (client) => [
-      await markProcessed(sqlExecutorFromPg(client), messageId, 'notifications.on-order-created'),
-      await markProcessed(sqlExecutorFromPg(client), messageId, 'payments.on-order-created'),
+      await record(client, messageId, 'notifications.on-order-created'),
+      await record(client, messageId, 'payments.on-order-created'),
     ]);
     expect(results).toEqual([true, true]);
   });
 
   test('When the transaction that marked a message rolls back, then the redelivery is processed as new', async () => {
     const messageId = randomUUID();
-    const rolledBack = await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'h'), true);
-    const redelivered = await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'h'));
+    const rolledBack = await inTransaction((client) => record(client, messageId, 'h'), true);
+    const redelivered = await inTransaction((client) => record(client, messageId, 'h'));
     expect([rolledBack, redelivered]).toEqual([true, true]);
   });
 
   test('When two consumers race on the same redelivered message, then exactly one wins', async () => {
     const messageId = randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 2 }, () => inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'h'))),
+      Array.from({ length: 2 }, () => inTransaction((client) => record(client, messageId, 'h'))),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
@@ -87,9 +92,9 @@ describe('inboxInsertSql (the inbox record folded into a handler\'s single state
     expect(rows[0].n).toBe(1);
   });
 
-  test('When a message was recorded by markProcessed, then the statement sees it as seen', async () => {
+  test('When a message was recorded by a statement of its own, then the handler statement sees it as seen', async () => {
     const messageId = randomUUID();
-    await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'payments.on-order-created'));
+    await inTransaction((client) => record(client, messageId, 'payments.on-order-created'));
 
     expect(await handleOnce(messageId)).toBe(0);
   });
@@ -106,7 +111,7 @@ describe('inboxInsertSql (the inbox record folded into a handler\'s single state
   // (onlyIf), so a message whose effect did not happen stays new.
   async function handleEffectFirst(messageId: string, effectAllowed: boolean): Promise<{ events: number; recorded: number }> {
     const event = createEnvelope('order.paid', 1, { messageId });
-    const seen = sql`EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${messageId}::uuid AND handler = 'orders.on-payment')`;
+    const seen = inboxContainsSql(messageId, 'orders.on-payment');
     const statement = sql`WITH effect AS (${outboxInsertSql(event, { onlyIf: sql`${effectAllowed} AND NOT ${seen}` })}),
       inbox AS (${inboxInsertSql(messageId, 'orders.on-payment', { onlyIf: sql`EXISTS (SELECT 1 FROM effect)` })})
       SELECT (SELECT count(*)::int FROM effect) AS events, (SELECT count(*)::int FROM inbox) AS recorded`;
@@ -131,6 +136,6 @@ describe('inboxInsertSql (the inbox record folded into a handler\'s single state
     const results = [await handleEffectFirst(messageId, true), await handleEffectFirst(messageId, true)];
 
     expect(results).toEqual([{ events: 1, recorded: 1 }, { events: 0, recorded: 0 }]);
-    expect(await inTransaction((client) => markProcessed(sqlExecutorFromPg(client), messageId, 'orders.on-payment'))).toBe(false);
+    expect(await inTransaction((client) => record(client, messageId, 'orders.on-payment'))).toBe(false);
   });
 });

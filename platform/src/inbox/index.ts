@@ -1,0 +1,1 @@
+export { inboxContainsSql, inboxInsertSql, type InboxInsertOptions } from './inbox-sql';

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { waitFor } from '@shop/platform/testing';
 import request from 'supertest';
 import { startTestGateway, tokenFor, type TestGateway } from './support/test-gateway';
 import { startUpstreamStub, type UpstreamStub } from './support/upstream-stub';
@@ -89,17 +90,9 @@ describe('Server lifecycle', () => {
         req.end();
       });
       expect(refused).toBe('ECONNREFUSED');
-      await waitFor(() => orders.connectionsOpen() === 0, 1000);
+      await waitFor(() => orders.connectionsOpen() === 0, { timeoutMs: 1000, what: 'the upstream connections to close' });
     } finally {
       await orders.close();
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -152,6 +152,7 @@ export async function driveOrders(
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < count; i++) {
     const due = startedAt + i * interval;
+    // Open-loop pacing of the load generator: the i-th order leaves at its due time.
     if (due > Date.now()) await sleep(due - Date.now());
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     const seq = seqBase + i;
@@ -185,6 +186,7 @@ export async function retryAmbiguous(system: RunningSystem, attempts: OrderAttem
   const worker = async () => {
     for (let a = queue.shift(); a; a = queue.shift()) {
       for (let n = 0; n < maxRetries; n++) {
+        // The client's backoff between retries (0.5 s, 1 s...), as a well-behaved client waits.
         if (n > 0) await sleep(500 * 2 ** (n - 1));
         const reply = await postOrder(system, a);
         a.retries.push(reply);
@@ -396,6 +398,7 @@ export async function settle(
   for (;;) {
     const verdict = await judge(system, dbs, accepted);
     if (verdict.settled === verdict.accepted || Date.now() - start > timeoutMs) return { verdict, ms: Date.now() - start };
+    // Polling interval: judge() reads five databases and the mail sink; it also times how long settling took.
     await sleep(250);
   }
 }

@@ -211,6 +211,7 @@ function expectClean(result: ScenarioResult, allowed: { duplicateMails?: number;
 /** kill -9 one service FAULT_AT_MS into the stream, start it again DOWN_MS later (same env and port). */
 function killAndRestart(service: ServiceName, onRestarted: (ms: number) => void) {
   return async (): Promise<FaultWindow[]> => {
+    // The fault's schedule: FAULT_AT_MS into the order stream, down for DOWN_MS.
     await sleep(FAULT_AT_MS);
     const from = Date.now();
     await system.kill(service, 'SIGKILL');
@@ -256,6 +257,7 @@ describe('the system under faults, with orders streaming through the gateway', (
     const result = await runScenario(
       'broker cut 10 s',
       async () => {
+        // The fault's schedule: the cut starts a second before FAULT_AT_MS and lasts BROKER_CUT_MS.
         await sleep(FAULT_AT_MS - 1000);
         await proxy.cut();
         const cutAt = Date.now();
@@ -293,6 +295,7 @@ describe('the system under faults, with orders streaming through the gateway', (
     const result = await runScenario(
       `user-service ${USER_SERVICE_STOP_SIGNAL === 'SIGKILL' ? 'killed' : 'stopped'}`,
       async () => {
+        // The fault's schedule: FAULT_AT_MS into the order stream, down for DOWN_MS.
         await sleep(FAULT_AT_MS);
         refusals.from = Date.now();
         await system.kill('user-service', USER_SERVICE_STOP_SIGNAL);
@@ -309,6 +312,7 @@ describe('the system under faults, with orders streaming through the gateway', (
           const deadline = Date.now() + 2 * BREAKER_RESET_TIMEOUT_MS + 10_000;
           while (!more.some((a) => a.first.status === 201 && a.first.startedAt > readyAt) && Date.now() < deadline) {
             more.push(...(await driveOrders(system, customers, { count: 1, durationMs: 1, seqBase: base + more.length })));
+            // Pacing of this probe load: an order every 300 ms (how long it took is what is measured).
             await sleep(300);
           }
           refusals.to = Math.min(...[...stream, ...more].filter((a) => a.first.status === 201 && a.first.startedAt > readyAt).map((a) => a.first.startedAt));
@@ -362,6 +366,7 @@ describe('the system under faults, with orders streaming through the gateway', (
           liveCopies += 2;
         }
         if (!streaming && batch.length === 0) return;
+        // Polling interval of the duplicator over the collected events.
         await sleep(20);
       }
     })();

@@ -110,6 +110,9 @@ describe('Regressions: what a client could do through the gateway', () => {
       sys.gateway.port,
       rawRequest('GET', '/api/users/me', [`Authorization: Bearer ${mallory.token}`, 'Connection: content-length, close', `Content-Length: ${Buffer.byteLength(body)}`], body),
     );
+    // A window in which nothing may happen, after the gateway's answer proved it handled the
+    // request: a request hidden in the body would reach a service within milliseconds of it, and
+    // there is no event to wait for when none does.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     expect(statusLines(raw)).toEqual([400]);
@@ -158,6 +161,9 @@ async function probe(requests: Array<{ what: string; bytes: string }>): Promise<
  * counted nothing, the canary account does not exist), and no process died.
  */
 async function expectHeld(probes: Probe[], canaryEmail: string, before: Record<string, number>): Promise<void> {
+  // A window in which nothing may happen, after every probe was answered (checked below): a
+  // request hidden in a body would reach a service within milliseconds of its answer, and there
+  // is no event to wait for when none does.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const broken = probes.flatMap(({ what, raw }) => {
     const statuses = statusLines(raw);

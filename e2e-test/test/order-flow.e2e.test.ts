@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@shop/platform/testing';
 import { startSystem, type RunningSystem } from './system';
 
 let system: RunningSystem;
@@ -58,16 +59,9 @@ async function placeOrder(token: string, paymentMethodId: string): Promise<strin
   return res.body.id;
 }
 
-/** Polls until probe returns a value, at most timeoutMs. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls (every 100 ms: each probe is a request through the gateway) until probe returns an object, at most timeoutMs. */
+const eventually = <T extends object>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> =>
+  waitFor(probe, { timeoutMs, intervalMs: 100, what }) as Promise<T>;
 
 const settledStatus = (token: string, orderId: string) =>
   eventually(async () => {

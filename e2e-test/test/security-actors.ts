@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@shop/platform/testing';
 import type { Exchange, HttpClient, SendOptions } from './security-client';
 import { mintToken } from './security-tokens';
 
@@ -88,16 +89,9 @@ export class Shop {
   }
 }
 
-/** Polls until probe returns a value, at most timeoutMs. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls (every 100 ms: each probe is a request through the gateway) until probe returns an object, at most timeoutMs. */
+export const eventually = <T extends object>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> =>
+  waitFor(probe, { timeoutMs, intervalMs: 100, what }) as Promise<T>;
 
 /** An opaque list cursor as the services encode it (platform/src/data/cursor.ts), for forging. */
 export const cursorFor = (createdAt: string, id: string) => Buffer.from(`${createdAt}|${id}`).toString('base64url');

@@ -12,6 +12,15 @@ export interface Exchange {
   json: unknown;
   /** Path, headers and body as sent, so a check can tell an echo of the input from a leak. */
   sent: string;
+  /** True for an answer read off a raw socket (sendRaw), where `text` is the whole response. */
+  raw?: boolean;
+}
+
+/** A request that got no answer at all: it failed, hung past its timeout, or a raw socket closed silently. */
+export interface Failure {
+  method: string;
+  path: string;
+  error: string;
 }
 
 export interface SendOptions {
@@ -33,6 +42,7 @@ export interface SendOptions {
  */
 export class HttpClient {
   readonly exchanges: Exchange[] = [];
+  readonly failures: Failure[] = [];
 
   constructor(
     readonly host: string,
@@ -81,9 +91,40 @@ export class HttpClient {
       });
       const timer = setTimeout(() => req.destroy(new Error(`${method} ${path}: no complete answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('close', () => clearTimeout(timer));
-      req.on('error', reject);
+      req.on('error', (error) => {
+        this.failures.push({ method, path, error: error.message });
+        reject(error);
+      });
       req.end(body);
     });
+  }
+
+  /**
+   * sendRaw() to this origin, recorded like send(): each response in the byte stream becomes an
+   * exchange (named by the first request line), and a stream without any is a failure.
+   */
+  async sendRaw(bytes: string, quietMs?: number): Promise<string> {
+    const [method = '?', path = '?'] = (bytes.split('\r\n', 1)[0] ?? '').split(' ');
+    let raw: string;
+    try {
+      raw = await sendRaw(this.port, bytes, quietMs);
+    } catch (error) {
+      this.failures.push({ method, path, error: (error as Error).message });
+      throw error;
+    }
+    const responses = raw.split(/(?=^HTTP\/1\.1 \d{3} )/m).filter((part) => /^HTTP\/1\.1 \d{3} /.test(part));
+    if (responses.length === 0) this.failures.push({ method, path, error: 'no HTTP response on the raw socket' });
+    for (const response of responses) {
+      const [head = '', ...rest] = response.split('\r\n\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of head.split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const text = rest.join('\r\n\r\n');
+      this.exchanges.push({ method, path, status: statusLines(head)[0]!, headers, text: response, json: parseJson(text, headers), sent: bytes, raw: true });
+    }
+    return raw;
   }
 }
 

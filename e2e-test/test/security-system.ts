@@ -23,8 +23,10 @@ export interface SecuritySystem {
   secrets: Secrets;
   /** A client straight to one service's port, past the gateway, recording into the same list. */
   direct: (service: ServiceName) => HttpClient;
-  /** Every exchange of the suite, gateway and direct. */
+  /** Every exchange of the suite, gateway and direct, raw sockets included. */
   exchanges: () => HttpClient['exchanges'];
+  /** Every request of the suite that got no answer at all. */
+  failures: () => HttpClient['failures'];
 }
 
 /**
@@ -64,5 +66,6 @@ export async function startSecuritySystem(env: Record<string, string> = {}): Pro
     secrets: { gatewayToken, serviceToken, jwtSecret, passwords: [], cardNumbers: [] },
     direct,
     exchanges: () => [...gateway.exchanges, ...[...directClients.values()].flatMap((c) => c.exchanges)],
+    failures: () => [...gateway.failures, ...[...directClients.values()].flatMap((c) => c.failures)],
   };
 }

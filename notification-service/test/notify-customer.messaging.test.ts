@@ -99,11 +99,13 @@ describe('order.payment_failed', () => {
 describe('redelivery', () => {
   test('When the same event is delivered twice, then the customer gets one mail and there is one notification', async () => {
     const event = buildOrderPaid();
+    const ackedBefore = await sut.consumed('order.paid', 'acked');
 
     await Promise.all([sut.publish(event), sut.publish(event)]);
     await sut.smtp.waitForMailsTo(recipientOf(event));
     await sentNotificationOf(event.payload.userId);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both deliveries settled: a second mail, if any, was sent before its delivery was acked.
+    await waitFor(async () => (await sut.consumed('order.paid', 'acked')) - ackedBefore >= 2, { what: 'both deliveries acked' });
 
     expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
     expect(await notificationsOf(event.payload.userId)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { MessageCollector, TcpProxy, TEST_BROKER_URL, waitFor } from '@shop/platform/testing';
+import { MessageCollector, TcpProxy, TEST_BROKER_URL, waitFor, type CollectedMessage } from '@shop/platform/testing';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import request from 'supertest';
 import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
@@ -19,6 +19,8 @@ afterAll(async () => {
   await broker.stop();
 });
 
+const orderIdOf = (m: CollectedMessage) => (m.json as EventEnvelope<{ orderId: string }>).payload.orderId;
+
 describe('transactional outbox', () => {
   test('When the broker is unreachable, then orders are still accepted and each event is published exactly once after it returns', async () => {
     await broker.cut();
@@ -29,16 +31,24 @@ describe('transactional outbox', () => {
       expect(res.status).toBe(201);
       placed.push(res.body.id);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    // The service noticed the cut and its relay has tried (and failed) to publish.
+    await waitFor(async () => (await request(sut.url).get('/ready')).status === 503, { what: 'the broker check to fail' });
+    await waitFor(async () => /^outbox_publish_failures_total [1-9]/m.test((await request(sut.url).get('/metrics')).text), {
+      timeoutMs: 10_000,
+      what: 'a failed publish attempt',
+    });
     const readyWhileCut = await request(sut.url).get('/ready');
     const metricsWhileCut = await request(sut.url).get('/metrics');
     expect(collector.messages).toHaveLength(0);
 
     await broker.restore();
     await collector.waitForCount(10, 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // A marker order placed now is published after every row before it, copies included: once
+    // its order.created is here, no late duplicate of the ten can still be on its way.
+    const marker = (await request(sut.url).post('/orders').set(asUser(userId)).send(buildOrder()).expect(201)).body.id as string;
+    await waitFor(() => collector.messages.some((m) => orderIdOf(m) === marker), { timeoutMs: 10_000, what: "the marker's order.created" });
 
-    const orderIds = collector.messages.map((m) => (m.json as EventEnvelope<{ orderId: string }>).payload.orderId);
+    const orderIds = collector.messages.map(orderIdOf).filter((id) => id !== marker);
     expect(readyWhileCut.status).toBe(503);
     expect(readyWhileCut.body.checks.broker.ok).toBe(false);
     expect(metricsWhileCut.text).toMatch(/outbox_unpublished_messages 10/);

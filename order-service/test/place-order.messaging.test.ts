@@ -4,6 +4,7 @@ import { MessageCollector, TcpProxy, TEST_BROKER_URL, waitFor } from '@shop/plat
 import { connect } from 'amqplib';
 import request from 'supertest';
 import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
+import { consumed, inInbox } from './messaging-probes';
 
 let sut: OrderServiceUnderTest;
 let published: MessageCollector;
@@ -40,6 +41,17 @@ async function statusOf(order: { id: string; userId: string }): Promise<string> 
   return (await request(sut.url).get(`/orders/${order.id}`).set(asUser(order.userId))).body.status;
 }
 
+/**
+ * Sends a payment result for a fresh order through the whole pipeline and waits for its
+ * order.paid on the broker. The outbox publishes in commit order, so any event recorded by a
+ * message the consumer settled before this call has reached the collector by the time it returns.
+ */
+async function drainedThroughMarker(): Promise<void> {
+  const marker = await placeOrder();
+  await publishRaw('payment.succeeded', createEnvelope('payment.succeeded', 1, { orderId: marker.id, paymentId: randomUUID() }));
+  await waitFor(() => eventsOf('order.paid', marker.id).length === 1, { what: "the marker order's order.paid" });
+}
+
 describe('order.created', () => {
   // Trace continuity needs the OpenTelemetry http instrumentation, which cannot hook jest's
   // module loader: the end-to-end test checks it on real processes.
@@ -70,11 +82,14 @@ describe('payment results', () => {
   test('When payment.succeeded arrives twice (same message), then the order is PAID once and order.paid published once', async () => {
     const order = await placeOrder();
     const event = createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID(), userId: order.userId, amountCents: 4498, currency: 'EUR' });
+    const ackedBefore = await consumed(sut, 'payment.succeeded');
 
     await publishRaw('payment.succeeded', event);
     await publishRaw('payment.succeeded', event);
     await waitFor(async () => (await statusOf(order)) === 'PAID', { what: 'order PAID' });
-    await new Promise((r) => setTimeout(r, 300));
+    // Both copies settled, then everything they recorded is on the broker.
+    await waitFor(async () => (await consumed(sut, 'payment.succeeded')) - ackedBefore >= 2, { what: 'both copies acked' });
+    await drainedThroughMarker();
 
     expect(eventsOf('order.paid', order.id)).toHaveLength(1);
     expect((eventsOf('order.paid', order.id)[0]!.json as EventEnvelope<{ paymentId: string }>).payload.paymentId).toBe(event.payload.paymentId);
@@ -94,9 +109,16 @@ describe('payment results', () => {
   test('When a result arrives for a cancelled order, then the order stays CANCELLED and nothing is published', async () => {
     const order = await placeOrder();
     await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(order.userId)).expect(200);
+    const event = createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID() });
+    const ackedBefore = await consumed(sut, 'payment.succeeded');
 
-    await publishRaw('payment.succeeded', createEnvelope('payment.succeeded', 1, { orderId: order.id, paymentId: randomUUID() }));
-    await new Promise((r) => setTimeout(r, 500));
+    await publishRaw('payment.succeeded', event);
+    // The consumer decided about this very message (its id is in the inbox) and acked it...
+    await waitFor(async () => (await inInbox(sut, event.id)) && (await consumed(sut, 'payment.succeeded')) > ackedBefore, {
+      what: 'the result for the cancelled order to be handled and acked',
+    });
+    // ...and whatever it recorded would be on the broker ahead of a later order's order.paid.
+    await drainedThroughMarker();
 
     expect(await statusOf(order)).toBe('CANCELLED');
     expect(eventsOf('order.paid', order.id)).toHaveLength(0);
@@ -129,10 +151,15 @@ describe('retries', () => {
       const userId = flaky.users.addUser();
       const placed = await request(flaky.url).post('/orders').set(asUser(userId)).send(buildOrder()).expect(201);
       await postgres.cut();
+      const retriedBefore = await consumed(flaky, 'payment.succeeded', 'retried');
 
       const event = createEnvelope('payment.succeeded', 1, { orderId: placed.body.id, paymentId: randomUUID() });
       await publishRaw('payment.succeeded', event, flaky.config.EVENTS_EXCHANGE);
-      await new Promise((r) => setTimeout(r, 700));
+      // At least one attempt failed against the cut database and went to a retry queue.
+      await waitFor(async () => (await consumed(flaky, 'payment.succeeded', 'retried')) > retriedBefore, {
+        timeoutMs: 10_000,
+        what: 'an attempt to fail while the database is cut',
+      });
       await postgres.restore();
 
       await waitFor(

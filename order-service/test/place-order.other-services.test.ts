@@ -1,3 +1,4 @@
+import { waitFor } from '@shop/platform/testing';
 import request from 'supertest';
 import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
 
@@ -38,11 +39,19 @@ describe('user-service behind the circuit breaker', () => {
     const userId = sut.users.addUser();
     await sut.users.stop();
     for (let i = 0; i < 4; i++) await place(userId);
+    const openedAt = Date.now();
     await sut.users.start();
+    const stateWhileOpen = (await request(sut.url).get('/ready')).body.checks['user-service'].state;
 
-    await new Promise((r) => setTimeout(r, 600));
+    // The reset timeout (500 ms) has passed once the breaker lets a trial call through.
+    await waitFor(async () => (await request(sut.url).get('/ready')).body.checks['user-service'].state === 'half-open', {
+      what: 'the breaker to turn half-open',
+    });
+    const waitedMs = Date.now() - openedAt;
     const res = await place(userId);
 
+    expect(stateWhileOpen).toBe('open');
+    expect(waitedMs).toBeGreaterThanOrEqual(400);
     expect(res.status).toBe(201);
     expect(await countOrders(userId)).toBe(1);
     expect((await request(sut.url).get('/ready')).body.checks['user-service'].state).toBe('closed');

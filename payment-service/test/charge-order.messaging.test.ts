@@ -44,6 +44,16 @@ async function orderPaidWith(cardNumber: string) {
   return buildOrderCreated({ userId, paymentMethodId });
 }
 
+/**
+ * Charges a fresh order and waits for its payment event. The outbox publishes in commit order, so
+ * every event recorded by a delivery settled before this call is on the broker when it returns.
+ */
+async function drainedThroughMarker(): Promise<void> {
+  const marker = await orderPaidWith(TEST_CARDS.visa);
+  await sut.publishOrderCreated(marker);
+  await waitForEvent(marker.orderId);
+}
+
 describe('order.created', () => {
   test('When the order is paid with a good card (4242), then one payment succeeded and one payment.succeeded with its fields', async () => {
     const order = await orderPaidWith(TEST_CARDS.visa);
@@ -125,10 +135,13 @@ describe('order.created', () => {
   test('When the processor is unavailable on the first two attempts (0119), then the message is retried and the order charged once', async () => {
     const order = await orderPaidWith(TEST_CARDS.unavailableTwice);
     const retriedBefore = await consumed('retried');
+    const ackedBefore = await consumed('acked');
 
     await sut.publishOrderCreated(order);
     const message = await waitForEvent(order.orderId);
-    await new Promise((r) => setTimeout(r, 300));
+    // The third attempt was acked, so no further one can come; then what it recorded is out.
+    await waitFor(async () => (await consumed('acked')) > ackedBefore, { what: 'the last attempt acked' });
+    await drainedThroughMarker();
 
     expect(message.routingKey).toBe('payment.succeeded');
     expect(eventsFor(order.orderId)).toHaveLength(1);
@@ -144,7 +157,7 @@ describe('order.created', () => {
     await sut.publish('order.created', first);
     await sut.publishOrderCreated(order);
     await waitFor(async () => (await consumed('acked')) - ackedBefore >= 3, { what: 'three deliveries acked' });
-    await new Promise((r) => setTimeout(r, 300));
+    await drainedThroughMarker();
 
     expect(await paymentsOf(order.userId, order.orderId)).toHaveLength(1);
     expect(eventsFor(order.orderId)).toHaveLength(1);

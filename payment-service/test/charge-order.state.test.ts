@@ -29,6 +29,7 @@ function fakeProcessor(answer: (request: ChargeRequest) => ChargeResult = () => 
   const processor: CardProcessor = {
     async charge(request) {
       calls.push(request);
+      // A deliberately slow processor (delayMs > 0) keeps concurrent charges in flight together, so they race.
       await new Promise((r) => setTimeout(r, delayMs));
       return answer(request);
     },

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, dropTestDatabase, startServiceUnderTest } from '@shop/platform/testing';
+import { createTestDatabase, dropTestDatabase, startServiceUnderTest, waitFor } from '@shop/platform/testing';
 import request from 'supertest';
 import { userDatabase } from '../src/data-access/database';
 import { service as userService } from '../src/service';
@@ -15,9 +15,11 @@ describe('graceful shutdown', () => {
     const registration = buildRegistration();
     await request(base).post('/users').send(registration).expect(201);
 
+    const arrived = new Promise<void>((resolve) => service.server.on('request', (req) => req.url === '/auth/login' && resolve()));
     const inFlight = request(base).post('/auth/login').send({ email: registration.email, password: registration.password });
     const response = new Promise<request.Response>((resolve, reject) => inFlight.then(resolve, reject));
-    await new Promise((r) => setTimeout(r, 50));
+    // The login has reached the server (its costly hash outlasts what follows) when shutdown starts.
+    await arrived;
     const stopped = service.shutdown.run();
 
     expect((await response).status).toBe(200);
@@ -34,7 +36,7 @@ describe('graceful shutdown', () => {
     const good = spawn(process.execPath, [main], { env });
     let output = '';
     good.stdout.on('data', (chunk) => (output += chunk));
-    await waitFor(() => output.includes('Service started'), 10_000);
+    await waitFor(() => output.includes('Service started'), { timeoutMs: 10_000, what: 'the service to start' });
     good.kill('SIGTERM');
     const [goodCode] = await onExit(good);
 
@@ -53,12 +55,4 @@ describe('graceful shutdown', () => {
 
 function onExit(child: ReturnType<typeof spawn>): Promise<[number | null]> {
   return new Promise((resolve) => child.on('exit', (code) => resolve([code])));
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -77,10 +77,13 @@ describe('RabbitMqEventBus connection', () => {
     // Assert
     await waitFor(() => received.length === 1, { what: 'the handler to run after the reconnect' });
     expect(received).toEqual([orderId]);
-    // The event published while cut was refused, not buffered and sent later.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(received).toHaveLength(1);
-    expect(collector.messages).toHaveLength(1);
+    // The event published while cut was refused, not buffered and sent later: a marker published
+    // now goes out after anything the bus still held, and arrives with nothing before it.
+    const marker = randomUUID();
+    await bus.publish(createEnvelope('order.created', 1, { orderId: marker }));
+    await waitFor(() => received.includes(marker) && collector!.messages.length >= 2, { what: 'the marker' });
+    expect(received).toEqual([orderId, marker]);
+    expect(collector.messages).toHaveLength(2);
     expect(await metricValue('messaging_broker_connected')).toBe(1);
   });
 
@@ -94,9 +97,14 @@ describe('RabbitMqEventBus connection', () => {
     await channel.assertQueue(bus.topology.deadQueue, { durable: true, arguments: { 'x-max-length': 1 } });
     await connection.close();
 
-    // Act
+    // Act: the set-up declares the retry queues just before the dead queue. Deleted once they
+    // exist, they come back only when the set-up runs again, which the bus does only after the
+    // broker refused the dead queue.
     await bus.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const retryQueuesDeclared = async () => (await Promise.all(bus.topology.retryQueues.map(queueExists))).every(Boolean);
+    await waitFor(retryQueuesDeclared, { what: 'the consumer set-up to reach the dead queue' });
+    await deleteTopology(TEST_BROKER_URL, { queues: [...bus.topology.retryQueues] });
+    await waitFor(retryQueuesDeclared, { timeoutMs: 5000, what: 'the set-up to run again after the refusal' });
     const connectedWhileRefused = bus.isConnected();
     await deleteTopology(TEST_BROKER_URL, { queues: [bus.topology.deadQueue] });
 
@@ -118,9 +126,8 @@ describe('RabbitMqEventBus connection', () => {
 
     // Act
     await deleteTopology(TEST_BROKER_URL, { queues: [bus.topology.queue] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await waitFor(() => bus.isConnected(), { timeoutMs: 5000, what: 'the bus to recover' });
-    await waitFor(async () => (await queueExists(bus.topology.queue)) && bus.isConnected(), { what: 'the queue to be declared again' });
+    // The queue is gone once deleteTopology returns: it exists again only when the bus declared it.
+    await waitFor(async () => (await queueExists(bus.topology.queue)) && bus.isConnected(), { timeoutMs: 5000, what: 'the queue to be declared again' });
     const orderId = randomUUID();
     await bus.publish(createEnvelope('order.created', 1, { orderId }));
 

@@ -42,6 +42,12 @@ async function queueDepth(queue: string): Promise<number> {
   return messageCount;
 }
 
+async function queueDepths(...queues: string[]): Promise<number[]> {
+  const depths: number[] = [];
+  for (const queue of queues) depths.push(await queueDepth(queue));
+  return depths;
+}
+
 function buildOrderCreated(overrides: Partial<OrderCreated> = {}): EventEnvelope<OrderCreated> {
   return createEnvelope('order.created', 1, { orderId: randomUUID(), totalCents: 4200, ...overrides });
 }
@@ -92,6 +98,7 @@ describe('RabbitMqEventBus', () => {
     const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, bus.topology.deadQueue);
     collectors.push(dead);
     const retriedBefore = await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'retried' });
+    const ackedBefore = await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'acked' });
 
     // Act
     await bus.publish(buildOrderCreated());
@@ -101,8 +108,11 @@ describe('RabbitMqEventBus', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(90);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(190);
-    await waitFor(async () => (await queueDepth(bus.topology.queue)) === 0, { what: 'the main queue to empty' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The third attempt was acked: the message is settled and no copy of it is left anywhere.
+    await waitFor(async () => (await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'acked' })) === ackedBefore + 1, {
+      what: 'the last attempt to be acked',
+    });
+    expect(await queueDepths(bus.topology.queue, ...bus.topology.retryQueues)).toEqual([0, 0, 0]);
     expect(attempts).toHaveLength(3);
     expect(dead.messages).toHaveLength(0);
     expect(await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'retried' })).toBe(retriedBefore + 2);
@@ -122,6 +132,7 @@ describe('RabbitMqEventBus', () => {
     const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, bus.topology.deadQueue);
     collectors.push(dead);
     const envelope = buildOrderCreated();
+    const deadLetteredBefore = await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'dead-lettered' });
 
     // Act
     await bus.publish(envelope);
@@ -133,7 +144,11 @@ describe('RabbitMqEventBus', () => {
     expect(parked!.properties.messageId).toBe(envelope.id);
     expect(parked!.headers['x-error']).toBe('Error: payment provider exploded');
     expect(parked!.headers['x-original-routing-key']).toBe('order.created');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Settled as dead-lettered (the copy confirmed, the original acked): no copy of it is left to retry.
+    await waitFor(async () => (await metricValue('messaging_messages_consumed_total', { type: 'order.created', outcome: 'dead-lettered' })) === deadLetteredBefore + 1, {
+      what: 'the message to be settled as dead-lettered',
+    });
+    expect(await queueDepths(bus.topology.queue, ...bus.topology.retryQueues)).toEqual([0, 0, 0]);
     expect(attempts).toHaveLength(3);
     expect(dead.messages).toHaveLength(1);
   });
@@ -171,6 +186,7 @@ describe('RabbitMqEventBus', () => {
     bus.subscribe(
       defineSubscription('order.created', orderCreated, async () => {
         started = true;
+        // A deliberately slow handler: still running when close() is called.
         await new Promise((resolve) => setTimeout(resolve, 300));
         finished = true;
       }),

@@ -3,6 +3,7 @@ import { sqltag as sql } from '@prisma/client/runtime/client';
 import { Client, type Notification } from 'pg';
 import { createEnvelope } from '../../src/messaging';
 import { outboxInsertSql } from '../../src/outbox';
+import { waitFor } from '../../src/testing';
 import { createOutboxDatabase, dropOutboxDatabase } from '../support/outbox-database';
 
 let databaseUrl: string;
@@ -28,6 +29,18 @@ afterAll(async () => {
 });
 
 const buildEvent = () => createEnvelope('order.created', 1, { orderId: randomUUID() });
+
+/**
+ * The notifications that arrived before a marker sent now on the same channel. PostgreSQL
+ * delivers notifications in commit order, so one committed by an earlier statement arrives
+ * ahead of the marker, and one that never committed never arrives.
+ */
+async function notificationsBeforeMarker(): Promise<Notification[]> {
+  const marker = `marker-${randomUUID()}`;
+  await client.query("SELECT pg_notify('outbox', $1)", [marker]);
+  await waitFor(() => notifications.some((n) => n.payload === marker), { what: 'the marker notification' });
+  return notifications.slice(0, notifications.findIndex((n) => n.payload === marker));
+}
 const storedIds = async () => (await client.query<{ id: string }>('SELECT id FROM outbox_messages')).rows.map((row) => row.id);
 
 describe('outboxInsertSql (the outbox write folded into a caller\'s single statement)', () => {
@@ -41,8 +54,7 @@ describe('outboxInsertSql (the outbox write folded into a caller\'s single state
     expect(await storedIds()).toEqual([event.id]);
     const { rows: payloads } = await client.query('SELECT type, payload FROM outbox_messages');
     expect(payloads).toEqual([{ type: 'order.created', payload: event }]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(notifications.map((n) => n.channel)).toEqual(['outbox']);
+    expect((await notificationsBeforeMarker()).map((n) => n.channel)).toEqual(['outbox']);
   });
 
   test('When another part of the statement fails, then nothing is stored and nobody is notified', async () => {
@@ -52,8 +64,7 @@ describe('outboxInsertSql (the outbox write folded into a caller\'s single state
     await expect(client.query(statement.text, statement.values)).rejects.toThrow(/division by zero/);
 
     expect(await storedIds()).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(notifications).toEqual([]);
+    expect(await notificationsBeforeMarker()).toEqual([]);
   });
 
   test('When its onlyIf condition is false, then nothing is stored and nobody is notified', async () => {
@@ -63,8 +74,7 @@ describe('outboxInsertSql (the outbox write folded into a caller\'s single state
 
     expect(rows).toEqual([]);
     expect(await storedIds()).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(notifications).toEqual([]);
+    expect(await notificationsBeforeMarker()).toEqual([]);
   });
 
   test('When the envelope is malformed, then no statement is built', () => {

@@ -7,6 +7,7 @@ import { MessageCollector, TEST_BROKER_URL, waitFor } from '../../src/testing';
 import { eventBusFixture } from '../support/event-bus-fixture';
 import { metricValue } from '../support/metrics';
 import { createOutboxDatabase, dropOutboxDatabase, runSql } from '../support/outbox-database';
+import { countDrainClaims, relayIdle } from '../support/relay-probes';
 
 const buses = eventBusFixture();
 const relays: OutboxRelay[] = [];
@@ -70,8 +71,8 @@ describe('Outbox relay', () => {
   test('When a transaction that enqueued an event commits, then the event is published within a second (woken by NOTIFY)', async () => {
     // Arrange: the sweep runs once a minute, so only the notification can explain a quick publish.
     const { bus, collector } = await startBusAndCollector();
-    await startRelay(bus, { pollIntervalMs: 60_000 });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the start-up sweep finish
+    const relay = await startRelay(bus, { pollIntervalMs: 60_000 });
+    await waitFor(() => relayIdle(relay), { what: 'the start-up sweep to finish' });
     const envelope = buildEvent();
     const publishedBefore = await metricValue('outbox_messages_published_total', { type: 'order.created' });
 
@@ -102,8 +103,9 @@ describe('Outbox relay', () => {
     await enqueueCommitted(committed);
 
     // Assert: the relay is alive (it published the committed one) and published only that one.
-    await collector.waitForCount(1, 1000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Rows go out in seq order and the rolled-back one was written first, so had it been stored
+    // it would have arrived before the committed one.
+    await waitFor(() => collector.messages.some((m) => (m.json as EventEnvelope).id === committed.id), { timeoutMs: 1000, what: 'the committed event' });
     expect(collector.messages.map((m) => (m.json as EventEnvelope).id)).toEqual([committed.id]);
     const { rows } = await pool.query('SELECT id FROM outbox_messages');
     expect(rows.map((row) => row.id)).toEqual([committed.id]);
@@ -202,9 +204,14 @@ describe('Outbox relay', () => {
       await other.query('BEGIN');
       await other.query("SELECT pg_advisory_xact_lock(hashtext('outbox_messages'))");
 
-      // Act
-      await startRelay(publisher, { pollIntervalMs: 100 });
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Act: the start-up sweep and at least two polls try to drain while the lock is held.
+      const claims = countDrainClaims();
+      try {
+        await startRelay(publisher, { pollIntervalMs: 100 });
+        await waitFor(() => claims.count() >= 3, { what: 'three drain attempts' });
+      } finally {
+        claims.stop();
+      }
 
       // Assert
       expect(published).toEqual([]);

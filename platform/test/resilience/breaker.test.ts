@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DependencyUnavailableError, NotFoundError } from '../../src/errors';
 import { runWithContext, setLoggingSilent } from '../../src/logging';
 import { createBreaker, createServiceClient, ServiceCallError, type ServiceClient } from '../../src/resilience';
+import { waitFor } from '../../src/testing';
 import { metricValue } from '../support/metrics';
 
 /** A stub of another service whose answers the test sets. */
@@ -151,16 +152,20 @@ describe('createBreaker', () => {
     const breaker = userLookupBreaker({ resetTimeoutMs: 300 });
     stub.answer = { status: 503 };
     for (let i = 0; i < 5; i++) await failureOf(breaker.fire('u1'));
+    const openedAt = Date.now();
     expect(breaker.state()).toBe('open');
 
     // Act
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await waitFor(() => breaker.state() !== 'open', { what: 'the breaker to leave open' });
+    const openMs = Date.now() - openedAt;
     const stateBeforeTrial = breaker.state();
     stub.answer = { status: 200, body: { id: 'u1' } };
     const result = await breaker.fire('u1');
 
     // Assert
     expect(stateBeforeTrial).toBe('half-open');
+    // Not before the reset timeout (300 ms; openedAt was taken just after it opened).
+    expect(openMs).toBeGreaterThanOrEqual(290);
     expect(result).toEqual({ id: 'u1' });
     expect(breaker.state()).toBe('closed');
     expect(await metricValue('circuit_breaker_state', { breaker: 'user-service' })).toBe(0);

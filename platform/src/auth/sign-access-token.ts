@@ -1,14 +1,17 @@
-import { SignJWT } from 'jose';
+import { createSigner } from 'fast-jwt';
 import { ALGORITHM, AUDIENCE, ISSUER, type AccessClaims } from './access-token';
 
-/** Signs an access token: user id in `sub`, role in `role`, expiring after ttlSeconds. */
-export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ role: claims.role })
-    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-    .setSubject(claims.userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(new TextEncoder().encode(secret));
+/**
+ * A signer bound to one secret and lifetime: user id in `sub`, role in `role`, issuer, audience,
+ * issued-at and expiry. fast-jwt on both sides (it verifies too, see verify-access-token.ts), so
+ * what one side writes is what the other reads. Build it once, call it per login.
+ */
+export function createAccessTokenSigner(secret: string, ttlSeconds: number): (claims: AccessClaims) => string {
+  const sign = createSigner({ key: secret, algorithm: ALGORITHM, iss: ISSUER, aud: AUDIENCE, expiresIn: ttlSeconds * 1000 });
+  return (claims) => sign({ role: claims.role, sub: claims.userId });
+}
+
+/** One-off signing (tests, scripts); logins build a signer once with createAccessTokenSigner. */
+export function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds: number): string {
+  return createAccessTokenSigner(secret, ttlSeconds)(claims);
 }

@@ -5,8 +5,6 @@ export interface AppErrorOptions {
   message: string;
   /** Status the HTTP error handler answers with. Default 500. */
   httpStatus?: number;
-  /** True when the process can no longer be trusted and must stop. Default false. */
-  isCatastrophic?: boolean;
   /** Extra fields sent to the client (e.g. the invalid fields of a 400). */
   details?: unknown;
   /** Extra response headers (e.g. Retry-After on a 503). */
@@ -18,7 +16,6 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly code: string;
   readonly httpStatus: number;
-  readonly isCatastrophic: boolean;
   readonly details: unknown;
   readonly headers: Record<string, string>;
 
@@ -27,7 +24,6 @@ export class AppError extends Error {
     this.name = new.target.name;
     this.code = options.code;
     this.httpStatus = options.httpStatus ?? 500;
-    this.isCatastrophic = options.isCatastrophic ?? false;
     this.details = options.details;
     this.headers = options.headers ?? {};
   }

@@ -5,10 +5,10 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import { callerOf, type Caller, type CallerCredentials } from './caller';
 
 /**
- * Who may call a route: anyone; a user or a service; a user only; an admin user or a service.
- * The gateway decides which routes need a JWT; services decide what each caller may see.
+ * Who may call a route: anyone; a user or a service; a user only. The gateway decides which
+ * routes need a JWT; services decide what each caller may see (admins included).
  */
-export type Access = 'public' | 'caller' | 'user' | 'admin-or-service';
+export type Access = 'public' | 'caller' | 'user';
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -108,7 +108,6 @@ function assertAccess(access: Access, caller: Caller | undefined): void {
   if (access === 'public') return;
   if (!caller) throw new UnauthorizedError();
   if (access === 'user' && caller.kind !== 'user') throw new ForbiddenError('This route is for signed-in users');
-  if (access === 'admin-or-service' && caller.kind === 'user' && caller.role !== 'admin') throw new ForbiddenError();
 }
 
 /**

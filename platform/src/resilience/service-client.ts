@@ -57,11 +57,6 @@ export class ServiceClient {
     return this.request<T>({ ...request, method: 'GET', path });
   }
 
-  /** POST body as JSON to path. */
-  post<T = unknown>(path: string, body: unknown, request: Omit<ServiceRequest, 'path' | 'method' | 'body'> = {}): Promise<ServiceResponse<T>> {
-    return this.request<T>({ ...request, method: 'POST', path, body });
-  }
-
   /** Sends one request and parses the JSON answer. */
   request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>> {
     const { service, baseUrl, serviceToken } = this.options;
@@ -113,11 +108,6 @@ export class ServiceClient {
       req.on('error', fail);
       req.end(payload);
     });
-  }
-
-  /** Closes the kept-alive sockets. */
-  close(): void {
-    this.agent.destroy();
   }
 }
 

@@ -1,4 +1,3 @@
-import { signAccessToken } from '@shop/platform/auth';
 import { findUserByEmail } from '../data-access/user-repository';
 import type { UserDb } from '../data-access/database';
 import { hashPassword, verifyPassword, type ScryptSettings } from './password-hasher';
@@ -8,7 +7,8 @@ import { InvalidCredentials } from './user-errors';
 export interface LoginDeps {
   db: UserDb;
   scrypt: ScryptSettings;
-  jwtSecret: string;
+  /** Signs an access token for a user (platform/auth createAccessTokenSigner). */
+  signToken: (claims: { userId: string; role: 'customer' | 'admin' }) => string;
   tokenTtlSeconds: number;
 }
 
@@ -21,6 +21,6 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
   dummyHash ??= hashPassword('not-a-real-password', deps.scrypt);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
   if (!user || !valid) throw new InvalidCredentials();
-  const accessToken = await signAccessToken({ userId: user.id, role: user.role }, deps.jwtSecret, deps.tokenTtlSeconds);
+  const accessToken = deps.signToken({ userId: user.id, role: user.role });
   return { accessToken, tokenType: 'Bearer' as const, expiresIn: deps.tokenTtlSeconds };
 }

@@ -1,3 +1,4 @@
+import { createAccessTokenSigner } from '@shop/platform/auth';
 import { defineRoute, type RouteContext } from '@shop/platform/http';
 import type { UserServiceConfig } from '../../config';
 import type { UserDb } from '../../data-access/database';
@@ -9,6 +10,7 @@ import { accessToken, listUsersQuery, loginBody, publicUser, registerBody, userI
 /** The user-service's routes: thin adapters from HTTP to the domain functions. */
 export function defineUserRoutes(ctx: RouteContext, config: UserServiceConfig, db: UserDb): void {
   const scrypt = { N: config.PASSWORD_SCRYPT_N, p: config.PASSWORD_SCRYPT_P };
+  const signToken = createAccessTokenSigner(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const tags = ['users'];
 
   defineRoute(ctx, {
@@ -23,7 +25,7 @@ export function defineUserRoutes(ctx: RouteContext, config: UserServiceConfig, d
     responses: { 200: { description: 'Token issued', schema: accessToken }, 401: { description: 'Invalid email or password' } },
     handler: async ({ body }) => ({
       status: 200,
-      body: await login({ db, scrypt, jwtSecret: config.JWT_SECRET, tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, body),
+      body: await login({ db, scrypt, signToken, tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, body),
     }),
   });
 

@@ -109,7 +109,7 @@ function startService(service, onLine = () => {}) {
 /** Polls a service's /ready until it answers 200, or rejects after timeoutMs. */
 async function waitReady(service, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
+  let last;
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${service.port}/ready`, { signal: AbortSignal.timeout(1000) });

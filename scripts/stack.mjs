@@ -11,7 +11,7 @@ const COLOURS = { 'smtp-sink': 37, 'api-gateway': 36, 'user-service': 32, 'order
 function printLine(name, line) {
   let text = line;
   try {
-    const { timestamp, level, message, module, service, ...meta } = JSON.parse(line);
+    const { timestamp, level, message, module, service: _service, ...meta } = JSON.parse(line);
     const extra = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
     text = `${(timestamp ?? '').slice(11, 23)} ${String(level).padEnd(5)} ${module ? `[${module}] ` : ''}${message}${extra}`;
   } catch {

@@ -33,7 +33,7 @@ export async function call<T = Record<string, unknown>>(
     signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
   });
   const text = await res.text();
-  let body: unknown = {};
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : {};
   } catch {

@@ -178,7 +178,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await Promise.all(services.map((service) => stack.waitReady(service, 30_000)));
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${logs.slice(-20).map((l) => `${l.service}: ${JSON.stringify(l.line)}`).join('\n')}`);
+    throw new Error(`${(error as Error).message}\n${logs.slice(-20).map((l) => `${l.service}: ${JSON.stringify(l.line)}`).join('\n')}`, { cause: error });
   }
   const gateway = services.find((s) => s.name === 'api-gateway')!;
   return {

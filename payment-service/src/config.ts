@@ -1,4 +1,4 @@
-import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** payment-service settings, one environment variable each. */

@@ -27,5 +27,7 @@ export function runService(
     console.error(`${name}: could not load the service: ${(error as Error).stack ?? String(error)}`);
     process.exit(1);
   }
+  // Loaded only now, after tracing started: the service layer imports express, pg and amqplib.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('../service') as typeof import('../service')).launchService(service);
 }

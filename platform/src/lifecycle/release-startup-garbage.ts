@@ -20,6 +20,7 @@ export function releaseStartupGarbage(): Promise<void> {
   let Session: typeof import('node:inspector').Session;
   try {
     // Required here, not imported: a node built without the inspector throws on loading it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     ({ Session } = require('node:inspector') as typeof import('node:inspector'));
   } catch {
     return Promise.resolve();

@@ -35,6 +35,7 @@ let running: Running | undefined;
 // Required only when an endpoint is configured: the exporter and its OTLP transformer are
 // ~18 MB of RSS and ~80 ms of start-up that a process without export never uses.
 function otlpExporter(url: string): SpanExporter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   return new OTLPTraceExporter({ url });
 }

@@ -1,6 +1,7 @@
 // Resident memory and CPU time of processes, straight from /proc (Linux).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { round } from './stats.mjs';
 
 let clockTicks = 100;
 try {
@@ -87,4 +88,19 @@ export function cpuBetween(before, after) {
   // What else ran on the machine meanwhile (other users' processes, the kernel's own threads).
   if (out.machine !== undefined) out.others = Math.max(0, out.machine - ours);
   return out;
+}
+
+/** CPU ms per answered request of each process group, from CPU % (cpuBetween) over `seconds`. */
+export function perRequest(cpuPercent, seconds, count) {
+  if (!count) return {};
+  const out = {};
+  for (const [name, pct] of Object.entries(cpuPercent)) if (!['machine', 'steal', 'others'].includes(name)) out[name] = round(((pct / 100) * seconds * 1000) / count, 3);
+  return out;
+}
+
+/** CPU % of one core used by processes other than this one over `ms`: how busy the machine already is. */
+export async function othersCpuPercent(ms) {
+  const before = cpuSnapshot({ bench: process.pid });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cpuBetween(before, cpuSnapshot({ bench: process.pid })).others ?? null;
 }

@@ -4,7 +4,8 @@
 //   ... --results bench/results/latest.json             a short summary per measured window of that run
 //   ... --results bench/results/latest.json --window 'case 2 POST'   full breakdown of the matching windows only
 //   ... --first 1500                                    only the first 1.5 s of the process (start-up)
-// Windows are recorded by run.mjs on the monotonic clock the profiles use (process.hrtime, µs).
+// Windows are recorded by the run (lib/run-context.mjs) on the monotonic clock the profiles use
+// (process.hrtime, µs).
 // Inclusive time follows synchronous stacks only: work resumed after an await starts a new stack.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // The benchmark's mail sink, in its own process so that the mails the notification-service sends
 // under load cost the load generator's event loop nothing. It counts mails and keeps none.
-//   forked by bench/run.mjs; IPC: -> { type: 'ready', port }, <- { type: 'count' } -> { type: 'count', count }
+//   forked by bench/lib/smtp-sink.mjs; IPC: -> { type: 'ready', port }, <- { type: 'count' } -> { type: 'count', count }
 'use strict';
 const { startSmtpSink } = require('../../scripts/smtp-sink.cjs');
 

@@ -68,7 +68,7 @@ export function cpuSnapshot(pids) {
 function machineTicks() {
   try {
     const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+    const [user, nice, system, _idle, _iowait, irq, softirq, steal] = fields.map(Number);
     return { machine: (user + nice + system + irq + softirq) / clockTicks, steal: (steal ?? 0) / clockTicks };
   } catch {
     return {};

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { Pool } from 'pg';
+import { createDatabasePool } from '../../src/data';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import { currentContext, setLoggingSilent } from '../../src/logging';
 import { createEnvelope, defineSubscription, type EventEnvelope } from '../../src/messaging';
@@ -27,7 +28,8 @@ beforeAll(async () => {
   setLoggingSilent(true);
   startTelemetry({ serviceName: 'platform-test', spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   databaseUrl = await createOutboxDatabase();
-  pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  // The platform's pool: a connection still closing when the database is dropped reports there, not as a crash.
+  pool = createDatabasePool({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 });
 });
 afterEach(async () => {
   await buses.cleanup();

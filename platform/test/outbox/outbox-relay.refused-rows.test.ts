@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createDatabasePool } from '../../src/data';
 import { setLoggingSilent } from '../../src/logging';
 import { createEnvelope } from '../../src/messaging';
 import { OutboxRelay, outboxInsertSql } from '../../src/outbox';
@@ -21,7 +22,8 @@ let collector: MessageCollector | undefined;
 beforeAll(async () => {
   setLoggingSilent(true);
   databaseUrl = await createOutboxDatabase();
-  pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // The platform's pool: a connection still closing when the database is dropped reports there, not as a crash.
+  pool = createDatabasePool({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 });
 });
 afterEach(async () => {
   await relay?.stop();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { createDatabasePool } from '../../src/data';
 import { setLoggingSilent } from '../../src/logging';
 import { createEnvelope, MessageRejectedError, type EventEnvelope, type EventPublisher } from '../../src/messaging';
 import { OutboxRelay, outboxInsertSql } from '../../src/outbox';
@@ -18,7 +19,8 @@ let pool: Pool;
 beforeAll(async () => {
   setLoggingSilent(true);
   databaseUrl = await createOutboxDatabase();
-  pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // The platform's pool: a connection still closing when the database is dropped reports there, not as a crash.
+  pool = createDatabasePool({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 4 });
 });
 beforeEach(async () => {
   await pool.query('TRUNCATE outbox_messages');

@@ -85,9 +85,9 @@ describe('docker-compose.yml against the Compose specification', () => {
 });
 
 describe('docker-compose.yml services', () => {
-  test('When listed, then every workspace service is built from its own Dockerfile and named microshop/<service>', () => {
+  test('When listed, then every workspace service is built from the one Dockerfile with SERVICE=<service> and named microshop/<service>', () => {
     for (const service of appServices) {
-      expect(compose.services[service]?.build).toEqual({ context: '.', dockerfile: `${service}/Dockerfile` });
+      expect(compose.services[service]?.build).toEqual({ context: '.', args: { SERVICE: service } });
       expect(compose.services[service]?.image).toBe(`microshop/${service}:latest`);
       expect(compose.services[service]?.profiles).toBeUndefined();
     }

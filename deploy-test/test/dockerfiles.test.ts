@@ -1,10 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  baseImageOf,
   dockerfileOf,
   envOf,
   healthcheckOf,
   instructionsOf,
+  lineageOf,
   parseDockerfile,
   startCommandOf,
   workdirOf,
@@ -37,9 +41,44 @@ describe('the Dockerfile parser', () => {
     expect(runsOf(parsed.stages[0]!)).toEqual(['a b']);
     expect(startCommandOf(parsed.final)).toEqual(['x']);
   });
+
+  test('When built with a build argument, then stages that declare it see its value, and a stage started from another inherits its instructions', () => {
+    const parsed = parseDockerfile(
+      ['ARG IMG=node:24-alpine', 'FROM ${IMG} AS base', 'ARG S', 'COPY ${S}/package.json $S/', 'FROM base AS build', 'RUN tsc -b ${S} $HOME', 'FROM alpine', 'ARG S', 'WORKDIR /app/${S}', 'CMD ["sh", "-c", "echo ${S}"]'].join('\n'),
+      { S: 'user-service' },
+    );
+    const [base, build, final] = parsed.stages;
+
+    expect(instructionsOf(base!, 'COPY')[0]?.args).toBe('user-service/package.json user-service/');
+    // build declares no ARG S: the shell sees none, so nothing is substituted (as in Docker).
+    expect(runsOf(build!)).toEqual(['tsc -b ${S} $HOME']);
+    expect([build!.parent, baseImageOf(build!), lineageOf(build!).map((i) => i.keyword)]).toEqual([base, 'node:24-alpine', ['ARG', 'COPY', 'RUN']]);
+    expect(workdirOf(final!)).toBe('/app/user-service');
+    // CMD runs in the container, where build arguments do not exist.
+    expect(startCommandOf(final!)).toEqual(['sh', '-c', 'echo ${S}']);
+  });
 });
 
-describe.each(SERVICES)('%s/Dockerfile', (service) => {
+describe('the Dockerfile at the repository root', () => {
+  test('When it is the only one, then no service folder carries a Dockerfile of its own', () => {
+    expect(SERVICES.filter((service) => existsSync(path.join(ROOT, service, 'Dockerfile')))).toEqual([]);
+  });
+
+  test('When SERVICE is missing or names no service workspace, then the build stops at its first step with how to call it', () => {
+    // The workspace stage runs it in /app, which holds the same package.json files as the repository root.
+    const exitOf = (value: string) => {
+      const guard = runsOf(dockerfileOf(value).stages[0]!).find((run) => run.includes('SERVICE must name'));
+      if (!guard) throw new Error('the first stage of the Dockerfile does not check SERVICE');
+      return spawnSync('sh', ['-c', guard], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    };
+
+    for (const wrong of ['', 'platform', 'no-such-service', 'deploy-test']) expect({ wrong, status: exitOf(wrong).status }).toEqual({ wrong, status: 1 });
+    expect(exitOf('').stderr).toContain('--build-arg SERVICE=');
+    for (const service of SERVICES) expect({ service, status: exitOf(service).status }).toEqual({ service, status: 0 });
+  });
+});
+
+describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
   const dockerfile = dockerfileOf(service);
   const { final } = dockerfile;
   const port = defaultPortOf(service);
@@ -48,7 +87,7 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
     const buildStages = dockerfile.stages.slice(0, -1);
 
     expect(buildStages.length).toBeGreaterThanOrEqual(1);
-    for (const stage of buildStages) expect(stage.from).toMatch(/^node:24(\.\d+)*-(alpine|.*slim)/);
+    for (const stage of buildStages) expect(baseImageOf(stage)).toMatch(/^node:24(\.\d+)*-(alpine|.*slim)/);
   });
 
   test('When dependencies are installed, then npm ci installs only this service and the platform kit, production deps for the runtime', () => {
@@ -67,8 +106,8 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
 
   test('When npm ci runs, then every workspace package.json and the lockfile are in place (npm ci checks them all)', () => {
     for (const stage of dockerfile.stages.filter((s) => npmCiOf(s))) {
-      const copied = instructionsOf(stage, 'COPY')
-        .filter((copy) => !copy.args.startsWith('--from'))
+      const copied = lineageOf(stage)
+        .filter((instruction) => instruction.keyword === 'COPY' && !instruction.args.startsWith('--from'))
         .flatMap((copy) => copy.args.split(' ').slice(0, -1));
       expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', ...WORKSPACES.map((w) => `${w}/package.json`)]));
     }
@@ -127,8 +166,9 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
     expect(env.NODE_ENV).toBe('production');
     // The config's default is 127.0.0.1 (a process on a machine); a container is reached on its own address.
     expect(env.HOST).toBe('0.0.0.0');
-    expect(env.PORT === undefined ? port : Number(env.PORT)).toBe(port);
-    expect(instructionsOf(final, 'EXPOSE').map((e) => Number(e.args))).toEqual([port]);
+    // One image recipe for all: the port is src/config.ts's alone, never restated in the image.
+    expect(env.PORT).toBeUndefined();
+    expect(instructionsOf(final, 'EXPOSE')).toEqual([]);
     expect(workdirOf(final)).toBe(`/app/${service}`);
     // Besides NODE_ENV, the image sets only variables the service reads.
     expect(unknownVariables(service, Object.keys(env).filter((k) => k !== 'NODE_ENV'))).toEqual([]);
@@ -142,15 +182,26 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
     expect(healthcheck?.options).toMatch(/--interval=/);
   });
 
-  test('When the container starts, then it migrates before serving (database services) and serves dist/main.js', () => {
+  test('When Docker checks health, then it asks the port the service listens on: its config default, or PORT when set', () => {
+    // Run in the service folder (the image's WORKDIR) with fetch replaced by one that prints the URL.
+    const command = healthcheckOf(final)!.command;
+    const stub = path.join(mkdtempSync(path.join(tmpdir(), 'healthcheck-')), 'fetch-stub.js');
+    writeFileSync(stub, "globalThis.fetch = async (url) => { process.stdout.write(String(url)); return { ok: true }; };");
+    const urlAsked = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ['--require', stub, ...command.slice(1)], { cwd: path.join(ROOT, service), env: { ...envOf(final), ...env }, encoding: 'utf8' });
+
+    expect(urlAsked({})).toMatchObject({ status: 0, stdout: `http://127.0.0.1:${port}/health` });
+    expect(urlAsked({ PORT: '4321' })).toMatchObject({ status: 0, stdout: 'http://127.0.0.1:4321/health' });
+  });
+
+  test('When the container starts, then it migrates before serving exactly when the service has a database, and execs dist/main.js', () => {
     const command = startCommandOf(final).join(' ');
 
-    expect(command).toMatch(/node dist\/main\.js/);
-    if (hasDatabase(service)) {
-      expect(command).toMatch(/node dist\/scripts\/migrate\.js\s*&&.*node dist\/main\.js/);
-    } else {
-      expect(command).not.toContain('migrate');
-    }
+    // exec: node replaces the shell and receives SIGTERM itself (start-command.test.ts proves it).
+    expect(command).toMatch(/\bexec node dist\/main\.js/);
+    // The one command migrates when the build produced dist/scripts/migrate.js, and stops on failure.
+    expect(command).toMatch(/if \[ -f dist\/scripts\/migrate\.js \]; then node dist\/scripts\/migrate\.js \|\| exit; fi; exec node dist\/main\.js/);
+    expect(existsSync(path.join(ROOT, service, 'dist/scripts/migrate.js'))).toBe(hasDatabase(service));
   });
 });
 

@@ -45,7 +45,7 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 // One after the other: a service's start is CPU-bound (~3 s), so running them together only
 // makes each slower.
-describe.each(SERVICES)('the start command of %s/Dockerfile', (service) => {
+describe.each(SERVICES)('the start command of the Dockerfile built with SERVICE=%s', (service) => {
   test('When run with the required environment, then it migrates (database services), becomes ready, passes its HEALTHCHECK and exits 0 on SIGTERM', async () => {
     // Arrange
     const { final } = dockerfileOf(service);
@@ -129,5 +129,23 @@ describe.each(SERVICES)('the start command of %s/Dockerfile', (service) => {
         });
       }
     }
+  });
+});
+
+describe.each(SERVICES.filter(hasDatabase))('the start command of the Dockerfile built with SERVICE=%s', (service) => {
+  test('When its migrations fail (database unreachable), then the service never starts and the command exits non-zero', async () => {
+    // Arrange: the same argv and environment, the database on a port nothing listens on.
+    const { final } = dockerfileOf(service);
+    const command = startCommandOf(final);
+    const env: Record<string, string> = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, ...envOf(final), LOG_LEVEL: 'warn' };
+    for (const variable of requiredVariablesOf(service)) env[variable] = testValueFor(variable, `postgresql://nobody:nothing@127.0.0.1:${await freePort()}/none`);
+
+    // Act
+    const run = spawnSync(command[0]!, command.slice(1), { cwd: path.join(ROOT, service), env, encoding: 'utf8', timeout: 20_000 });
+
+    // Assert: migrate's error, not the service's start.
+    expect({ status: run.status, signal: run.signal }).toEqual({ status: expect.any(Number), signal: null });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/ECONNREFUSED/);
   });
 });

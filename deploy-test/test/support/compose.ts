@@ -4,7 +4,7 @@ import { readRepoFile } from './repo';
 /** A compose service as this project writes it (after YAML merge keys are applied). */
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   environment?: Record<string, string | number | null>;
   ports?: string[];
   expose?: string[];

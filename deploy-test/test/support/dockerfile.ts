@@ -8,9 +8,11 @@ export interface Instruction {
 }
 
 export interface Stage {
-  /** Base image with build arguments substituted. */
+  /** Base image with build arguments substituted, or the name of the earlier stage it starts from. */
   from: string;
   name: string | undefined;
+  /** The earlier stage this one starts from (FROM <stage>), whose files and ENV it inherits. */
+  parent: Stage | undefined;
   instructions: Instruction[];
 }
 
@@ -20,12 +22,21 @@ export interface Dockerfile {
   final: Stage;
 }
 
+/** Instructions whose arguments Docker expands with ARG and ENV values (RUN: the shell does, alike). */
+const EXPANDED = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'RUN', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+
+/** `$NAME` and `${NAME}` of the given variables replaced; any other `$` is left to the shell. */
+const expand = (text: string, values: Record<string, string>) =>
+  text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => values[(braced ?? bare)!] ?? whole);
+
 /**
  * Parses a Dockerfile well enough to check it: comments and the parser directive dropped,
- * backslash continuations joined (comment lines inside them dropped too, as Docker does), ARGs
- * declared before the first FROM substituted into FROM lines.
+ * backslash continuations joined (comment lines inside them dropped too, as Docker does), and
+ * build arguments substituted as `docker build --build-arg` would: ARGs declared before the first
+ * FROM into FROM lines, ARGs a stage declares into that stage's instructions (CMD, ENTRYPOINT and
+ * HEALTHCHECK run later, in the container, where build arguments do not exist).
  */
-export function parseDockerfile(text: string): Dockerfile {
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): Dockerfile {
   const instructions: Instruction[] = [];
   let current: { text: string; line: number } | undefined;
   for (const [index, raw] of text.split('\n').entries()) {
@@ -41,30 +52,48 @@ export function parseDockerfile(text: string): Dockerfile {
     }
   }
 
+  const argument = (declaration: string, defaults: Record<string, string>): [string, string | undefined] => {
+    const [key, value] = declaration.split('=') as [string, string | undefined];
+    return [key, buildArgs[key] ?? value ?? defaults[key]];
+  };
   const globalArgs: Record<string, string> = {};
   const stages: Stage[] = [];
+  let stageArgs: Record<string, string> = {};
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
       const [image, as, name] = instruction.args.split(' ');
-      const from = image!.replace(/\$\{?(\w+)\}?/g, (_, arg: string) => globalArgs[arg] ?? '');
-      stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      const from = expand(image!, globalArgs);
+      const parent = stages.find((stage) => stage.name === from);
+      stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, parent, instructions: [] });
+      stageArgs = {};
     } else if (stages.length === 0) {
       if (instruction.keyword === 'ARG') {
-        const [key, value] = instruction.args.split('=');
-        globalArgs[key!] = value ?? '';
+        const [key, value] = argument(instruction.args, {});
+        globalArgs[key] = value ?? '';
       }
     } else {
-      stages.at(-1)!.instructions.push(instruction);
+      if (instruction.keyword === 'ARG') {
+        const [key, value] = argument(instruction.args, globalArgs);
+        stageArgs[key] = value ?? '';
+      }
+      const args = EXPANDED.has(instruction.keyword) ? expand(instruction.args, stageArgs) : instruction.args;
+      stages.at(-1)!.instructions.push({ ...instruction, args });
     }
   }
   if (stages.length === 0) throw new Error('no FROM in Dockerfile');
   return { stages, final: stages.at(-1)! };
 }
 
-/** The Dockerfile of a service. */
+/** The one Dockerfile of the repository, as built for a service (`--build-arg SERVICE=<service>`). */
 export function dockerfileOf(service: string): Dockerfile {
-  return parseDockerfile(readRepoFile(`${service}/Dockerfile`));
+  return parseDockerfile(readRepoFile('Dockerfile'), { SERVICE: service });
 }
+
+/** The image a stage is built on, through the stages it starts from. */
+export const baseImageOf = (stage: Stage): string => (stage.parent ? baseImageOf(stage.parent) : stage.from);
+
+/** The instructions that made a stage: its parents' first, then its own. */
+export const lineageOf = (stage: Stage): Instruction[] => [...(stage.parent ? lineageOf(stage.parent) : []), ...stage.instructions];
 
 /** The instructions of a stage with a keyword. */
 export const instructionsOf = (stage: Stage, keyword: string): Instruction[] =>

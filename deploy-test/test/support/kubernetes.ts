@@ -31,9 +31,10 @@ export function renderKustomization(directory: string): Manifest[] {
       throw new Error(
         'kubectl is not installed or not on PATH; these checks need it to render k8s/. ' +
           'Install it (Debian/Ubuntu: `apt-get install -y kubectl`, or see https://kubernetes.io/docs/tasks/tools/) and run again.',
+        { cause: error },
       );
     }
-    throw new Error(`kubectl kustomize ${directory} failed: ${failure.stderr ?? failure.message}`);
+    throw new Error(`kubectl kustomize ${directory} failed: ${failure.stderr ?? failure.message}`, { cause: error });
   }
   return parseAllDocuments(output).map((document) => {
     if (document.errors.length) throw new Error(`kubectl kustomize ${directory} printed invalid YAML: ${document.errors[0]!.message}`);
@@ -140,8 +141,24 @@ export interface Endpoint {
   external?: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Selector = { matchLabels?: Record<string, string>; matchExpressions?: any[] } | undefined;
+type Selector = { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined;
+
+/** The parts of a NetworkPolicy rule the checker reads. */
+interface PolicyPeer {
+  ipBlock?: unknown;
+  namespaceSelector?: Selector;
+  podSelector?: Selector;
+}
+interface PolicyPort {
+  protocol?: string;
+  port?: number | string;
+  endPort?: number;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: PolicyPort[];
+}
 
 function matches(selector: Selector, labels: Record<string, string>): boolean {
   if (!selector) return true;
@@ -149,8 +166,7 @@ function matches(selector: Selector, labels: Record<string, string>): boolean {
   return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function peerMatches(peer: any, policyNamespace: string, other: Endpoint): boolean {
+function peerMatches(peer: PolicyPeer, policyNamespace: string, other: Endpoint): boolean {
   if (peer.ipBlock) return !!other.external;
   if (other.external) return false;
   if (peer.namespaceSelector) {
@@ -159,8 +175,7 @@ function peerMatches(peer: any, policyNamespace: string, other: Endpoint): boole
   return other.namespace === policyNamespace && matches(peer.podSelector, other.labels);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function portMatches(rulePorts: any[] | undefined, port: number, protocol: string, target: Endpoint): boolean {
+function portMatches(rulePorts: PolicyPort[] | undefined, port: number, protocol: string, target: Endpoint): boolean {
   if (!rulePorts?.length) return true;
   return rulePorts.some((p) => {
     if ((p.protocol ?? 'TCP') !== protocol) return false;
@@ -185,10 +200,9 @@ export function isAllowed(policies: Manifest[], from: Endpoint, to: Endpoint, po
     });
     if (selecting.length === 0) return true;
     return selecting.some((policy) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (policy.spec[type === 'Ingress' ? 'ingress' : 'egress'] ?? []).some((rule: any) => {
+      ((policy.spec[type === 'Ingress' ? 'ingress' : 'egress'] ?? []) as PolicyRule[]).some((rule) => {
         const peers = rule[type === 'Ingress' ? 'from' : 'to'];
-        const peerOk = !peers?.length || peers.some((p: unknown) => peerMatches(p, policy.metadata.namespace!, peer));
+        const peerOk = !peers?.length || peers.some((p) => peerMatches(p, policy.metadata.namespace!, peer));
         return peerOk && portMatches(rule.ports, port, protocol, target);
       }),
     );

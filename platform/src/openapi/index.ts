@@ -26,4 +26,10 @@ export function generateOpenApiDocument(registry: OpenAPIRegistry, title: string
   return generator.generateDocument({ openapi: '3.1.0', info: { title, version: '1.0.0' } }) as unknown as OpenApiDocument;
 }
 
+/** The query of every keyset-paged list: `limit` 1–100 (default 20) and the opaque `cursor` of the last page. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
 export { OpenAPIRegistry, z };

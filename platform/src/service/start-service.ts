@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
-import type { Pool } from 'pg';
 import type { ServiceHttpConfig } from '../config';
-import { createDatabasePool, databaseCheck, prismaAdapter, type DatabaseSettings, type PingablePrisma } from '../data';
+import type { DatabaseSettings } from '../data';
 import { createApp, type ReadinessChecks } from '../http';
 import { closeServer, listen, portOf, Shutdown, type RunningService } from '../lifecycle';
 import { configureLogging } from '../logging';
-import { eventBusFromConfig, type EventBusSettings, type RabbitMqEventBus } from '../messaging';
-import { OutboxRelay } from '../outbox';
+import type { EventBusSettings, RabbitMqEventBus } from '../messaging';
+import type { OutboxRelay } from '../outbox';
+import type { ServiceDatabase } from './database-part';
 import type { BaseServiceConfig, ServiceDefinition } from './define-service';
+import type { OutboxSettings } from './messaging-part';
 
 /** A running service: its server and port (tests start on port 0), and what the platform built for it. */
 export interface StartedService<Db = unknown> extends RunningService {
@@ -21,13 +22,11 @@ export interface StartedService<Db = unknown> extends RunningService {
   relay: OutboxRelay | undefined;
 }
 
-/** The outbox settings of a service that publishes (platform/config outboxConfig). */
-interface OutboxSettings {
-  OUTBOX_POLL_INTERVAL_MS: number;
-  OUTBOX_MAX_ATTEMPTS: number;
-}
-
-type Client = PingablePrisma & { $disconnect(): Promise<void> };
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded only for services that use them:
+   the gateway starts without pg, Prisma's adapter and amqplib (~150 ms of module loading). */
+const databasePart = () => require('./database-part') as typeof import('./database-part');
+const messagingPart = () => require('./messaging-part') as typeof import('./messaging-part');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Starts a service from its definition and validated config, in this order: logging, database
@@ -40,23 +39,16 @@ export async function startService<C extends BaseServiceConfig, Db>(definition: 
   const shutdown = new Shutdown();
   const readiness: ReadinessChecks = {};
 
-  let pool: Pool | undefined;
-  let db: Db | undefined;
+  let database: ServiceDatabase<Db> | undefined;
   if (definition.database) {
-    const settings = config as unknown as DatabaseSettings;
-    const servicePool = createDatabasePool(settings);
-    pool = servicePool;
-    shutdown.add('database pool', () => servicePool.end());
-    const client = definition.database.client(prismaAdapter(servicePool, settings.DATABASE_PREPARED_STATEMENTS));
-    db = client;
-    shutdown.add('database client', () => (client as Client).$disconnect());
-    readiness.database = databaseCheck(client as Client);
+    database = databasePart().openServiceDatabase(definition.database, config as unknown as DatabaseSettings, shutdown);
+    readiness.database = database.check;
   }
 
-  const bus = definition.messaging ? eventBusFromConfig(config as unknown as EventBusSettings, definition.name) : undefined;
+  const bus = definition.messaging ? messagingPart().createServiceBus(config as unknown as EventBusSettings, definition.name) : undefined;
   const http = await definition.start({
     config,
-    db: db as Db,
+    db: database?.db as Db,
     // A service without messaging never reads it; its definition says so.
     bus: bus as RabbitMqEventBus,
     onShutdown: (name, close) => shutdown.add(name, close),
@@ -70,12 +62,8 @@ export async function startService<C extends BaseServiceConfig, Db>(definition: 
 
   let relay: OutboxRelay | undefined;
   if (definition.messaging?.publishes) {
-    if (!pool || !bus) throw new Error(`${definition.name} publishes events but declares no database: the outbox lives in it`);
-    const outbox = config as unknown as OutboxSettings;
-    const outboxRelay = new OutboxRelay({ pool, publisher: bus, pollIntervalMs: outbox.OUTBOX_POLL_INTERVAL_MS, maxAttempts: outbox.OUTBOX_MAX_ATTEMPTS });
-    relay = outboxRelay;
-    await outboxRelay.start();
-    shutdown.add('outbox relay', () => outboxRelay.stop());
+    if (!database || !bus) throw new Error(`${definition.name} publishes events but declares no database: the outbox lives in it`);
+    relay = await messagingPart().startOutboxRelay(database.pool, bus, config as unknown as OutboxSettings, shutdown);
   }
 
   if ('app' in http && http.close) shutdown.add('app', http.close);
@@ -90,5 +78,5 @@ export async function startService<C extends BaseServiceConfig, Db>(definition: 
         });
   const server = await listen(app, config.PORT, { host: config.HOST, ...('app' in http ? http.listen : {}) });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
-  return { server, port: portOf(server), db: db as Db, bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
+  return { server, port: portOf(server), db: database?.db as Db, bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

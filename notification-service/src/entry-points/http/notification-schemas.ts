@@ -1,12 +1,9 @@
-import { z } from '@shop/platform/openapi';
+import { pageQuery, z } from '@shop/platform/openapi';
 import { NOTIFICATION_STATUSES } from '../../domain/notification';
 
 // Request and response shapes; the same schemas validate input and produce the OpenAPI document.
 
-export const listNotificationsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const listNotificationsQuery = pageQuery;
 
 export const notificationResponse = z
   .object({

@@ -1,4 +1,4 @@
-import { z } from '@shop/platform/openapi';
+import { pageQuery, z } from '@shop/platform/openapi';
 import { ORDER_STATUSES } from '../../domain/order-status';
 
 // Request and response shapes; the same schemas validate input and produce the OpenAPI document.
@@ -29,10 +29,7 @@ export const idempotencyHeaders = z.object({
 
 export const orderIdParams = z.object({ id: z.uuid() });
 
-export const listOrdersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const listOrdersQuery = pageQuery;
 
 export const orderResponse = z
   .object({

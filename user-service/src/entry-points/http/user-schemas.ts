@@ -1,4 +1,4 @@
-import { z } from '@shop/platform/openapi';
+import { pageQuery, z } from '@shop/platform/openapi';
 
 // Request and response shapes; the same schemas validate input and produce the OpenAPI document.
 
@@ -17,10 +17,7 @@ export const loginBody = z
 
 export const userIdParams = z.object({ id: z.uuid() });
 
-export const listUsersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const listUsersQuery = pageQuery;
 
 export const publicUser = z
   .object({

@@ -14,6 +14,10 @@ export const configSchema = z.object({
   PORT: port(3002),
   /** Base URL of user-service. Default http://127.0.0.1:3001. */
   USER_SERVICE_URL: z.url().default('http://127.0.0.1:3001'),
+  /** Base URL of catalog-service (its product snapshot fills a fresh catalog copy). Default http://127.0.0.1:3005. */
+  CATALOG_SERVICE_URL: z.url().default('http://127.0.0.1:3005'),
+  /** Time limit of one catalog snapshot page, in ms. Default 5000. */
+  CATALOG_SERVICE_TIMEOUT_MS: positiveInt(5000),
   /** Time limit of one user lookup, in ms. Default 1000. */
   USER_SERVICE_TIMEOUT_MS: positiveInt(1000),
   /** Failure percentage over the rolling window that opens the breaker. Default 50. */

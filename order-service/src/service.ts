@@ -1,13 +1,16 @@
 import { defineService } from '@shop/platform/service';
 import { configSchema } from './config';
 import { orderDatabase } from './data-access/database';
+import { createCatalogSnapshotReader } from './domain/catalog-client';
+import { CatalogReadModel } from './domain/catalog-read-model';
 import { createUserLookup } from './domain/user-service-client';
 import { defineOrderRoutes } from './entry-points/http/routes';
 import { subscribeOrderConsumers } from './entry-points/messaging/consumers';
 
 /**
- * order-service: places orders (asking user-service, behind a breaker, who the customer is),
- * publishes order events through its outbox and applies payment results.
+ * order-service: places orders priced from its own copy of the catalog (asking user-service,
+ * behind a breaker, who the customer is), publishes order events through its outbox, applies
+ * payment results, and keeps the catalog copy current from product events.
  */
 export const service = defineService({
   name: 'order-service',
@@ -24,12 +27,23 @@ export const service = defineService({
       volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
     });
     onShutdown('user-service breaker', async () => userLookup.shutdown());
+    const catalog = new CatalogReadModel({
+      db,
+      readSnapshot: createCatalogSnapshotReader({ baseUrl: config.CATALOG_SERVICE_URL, serviceToken: config.SERVICE_TOKEN, timeoutMs: config.CATALOG_SERVICE_TIMEOUT_MS }),
+    });
+    onShutdown('catalog copy', async () => catalog.stop());
     subscribeOrderConsumers(bus, db);
-    const deps = { db, lookupCustomer: (userId: string) => userLookup.fire(userId) };
+    const deps = { db, lookupCustomer: (userId: string) => userLookup.fire(userId), assertCatalogFilled: () => catalog.assertFilled() };
     return {
       routes: (ctx) => defineOrderRoutes(ctx, deps),
-      // The breaker's state, as a detail: an open breaker answers 503 itself and does not make the service unready.
-      readiness: { 'user-service': () => userLookup.breakerCheck() },
+      readiness: {
+        // The breaker's state, as a detail: an open breaker answers 503 itself and does not make the service unready.
+        'user-service': () => userLookup.breakerCheck(),
+        // Unready only until the catalog copy is first filled; afterwards orders are priced from it, catalog-service up or not.
+        catalog: catalog.check,
+      },
+      // After the consumer is set up, so no product change falls between the snapshot and the events.
+      started: () => void catalog.fill(),
     };
   },
 });

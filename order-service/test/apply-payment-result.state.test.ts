@@ -44,7 +44,7 @@ async function givenOrder(status: OrderStatus = 'PENDING'): Promise<Order> {
     customer: { email: 'grace@example.com', name: 'Grace Hopper' },
     paymentMethodId: randomUUID(),
     status,
-    items: [{ sku: 'BOOK-1', name: 'Book', quantity: 2, unitPriceCents: 1999 }],
+    items: [{ productId: randomUUID(), sku: 'BOOK-1', name: 'Book', quantity: 2, unitPriceCents: 1999 }],
     totalCents: 3998,
     currency: 'EUR',
     failureReason: null,

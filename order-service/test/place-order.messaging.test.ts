@@ -70,7 +70,7 @@ describe('order.created', () => {
       userId,
       customer: { email: sut.users.userOf(userId)!.email, name: 'Katherine Johnson' },
       paymentMethodId: buildOrder().paymentMethodId,
-      items: buildOrder().items,
+      items: res.body.items,
       totalCents: 4498,
       currency: 'EUR',
     });

@@ -17,7 +17,7 @@ function toOrder(row: OrderRow): Order {
     customer: { email: row.customerEmail, name: row.customerName },
     paymentMethodId: row.paymentMethodId,
     status: row.status,
-    items: row.lines.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+    items: row.lines.map(({ productId, sku, name, quantity, unitPriceCents }) => ({ productId, sku, name, quantity, unitPriceCents })),
     totalCents: row.totalCents,
     currency: row.currency,
     failureReason: row.failureReason,
@@ -43,7 +43,14 @@ export interface PlacedOrderWrite {
  */
 export async function insertPlacedOrder(db: Db, { order, event, idempotency }: PlacedOrderWrite): Promise<void> {
   const idempotencyKeyInsert = idempotency && idempotencyKeyInsertSql(idempotency.userId, idempotency.key, idempotency.stored);
-  const lines = order.items.map((item, position) => ({ position, sku: item.sku, name: item.name, quantity: item.quantity, unit_price_cents: item.unitPriceCents }));
+  const lines = order.items.map((item, position) => ({
+    position,
+    product_id: item.productId,
+    sku: item.sku,
+    name: item.name,
+    quantity: item.quantity,
+    unit_price_cents: item.unitPriceCents,
+  }));
   await db.$queryRaw`
     WITH new_order AS (
       INSERT INTO orders (id, user_id, customer_email, customer_name, payment_method_id, status, total_cents, currency, failure_reason, created_at, updated_at)
@@ -51,10 +58,10 @@ export async function insertPlacedOrder(db: Db, { order, event, idempotency }: P
               ${order.status}::order_status, ${order.totalCents}, ${order.currency}, ${order.failureReason}, ${order.createdAt}::timestamptz, ${order.updatedAt}::timestamptz)
       RETURNING id
     ), new_lines AS (
-      INSERT INTO order_lines (order_id, position, sku, name, quantity, unit_price_cents)
-      SELECT new_order.id, line.position, line.sku, line.name, line.quantity, line.unit_price_cents
+      INSERT INTO order_lines (order_id, position, product_id, sku, name, quantity, unit_price_cents)
+      SELECT new_order.id, line.position, line.product_id, line.sku, line.name, line.quantity, line.unit_price_cents
         FROM new_order, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
-          AS line(position int, sku text, name text, quantity int, unit_price_cents int)
+          AS line(position int, product_id uuid, sku text, name text, quantity int, unit_price_cents int)
     )${idempotencyKeyInsert ? Prisma.sql`, idempotency_key AS (${idempotencyKeyInsert})` : Prisma.empty}
     , outbox AS (${outboxInsertSql(event)})
     SELECT notified FROM outbox`;

@@ -1,4 +1,4 @@
-import type { OrderLineInput } from './order-pricing';
+import type { OrderLine } from './order-pricing';
 import type { OrderStatus } from './order-status';
 
 /** An order as the domain and the API see it. */
@@ -8,7 +8,7 @@ export interface Order {
   customer: { email: string; name: string };
   paymentMethodId: string;
   status: OrderStatus;
-  items: OrderLineInput[];
+  items: OrderLine[];
   totalCents: number;
   currency: string;
   failureReason: string | null;

@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { findCatalogProducts } from '../data-access/catalog-product-repository';
 import { findStoredResponse, isIdempotencyKeyTaken } from '../data-access/idempotency-repository';
 import { insertPlacedOrder } from '../data-access/order-repository';
 import type { OrderDb } from '../data-access/database';
 import { orderCreated } from '../events/order-events';
 import { toOrderResponse, type Order, type OrderResponse } from './order';
 import { IdempotencyKeyReused } from './order-errors';
-import { computeTotalCents, type OrderLineInput } from './order-pricing';
+import { priceOrder, type OrderLineRequest } from './order-pricing';
 import type { Customer } from './user-service-client';
 
 export interface PlaceOrderInput {
-  items: OrderLineInput[];
-  currency: string;
+  items: OrderLineRequest[];
   paymentMethodId: string;
 }
 
@@ -18,6 +18,8 @@ export interface PlaceOrderDeps {
   db: OrderDb;
   /** Verifies the user in user-service (503 when it cannot be asked; never invents one). */
   lookupCustomer: (userId: string) => Promise<Customer>;
+  /** Throws 503 while order-service's copy of the catalog has never been filled. */
+  assertCatalogFilled: () => void;
 }
 
 export interface PlacedOrder {
@@ -26,8 +28,9 @@ export interface PlacedOrder {
 }
 
 /**
- * Places an order: replays the first response for a known Idempotency-Key, verifies the
- * customer, then writes the PENDING order, its `order.created` event and the key's response
+ * Places an order: replays the first response for a known Idempotency-Key, prices the lines
+ * from order-service's copy of the catalog (so it works while catalog-service is down), verifies
+ * the customer, then writes the PENDING order, its `order.created` event and the key's response
  * in one statement, so there is never an order without its event or a half-written retry.
  */
 export async function placeOrder(
@@ -41,10 +44,22 @@ export async function placeOrder(
     const replay = await replayStored(deps.db, userId, idempotencyKey, requestHash);
     if (replay) return replay;
   }
-  const totalCents = computeTotalCents(input.items);
+  deps.assertCatalogFilled();
+  const products = await findCatalogProducts(deps.db, input.items.map((line) => line.productId));
+  const priced = priceOrder(input.items, new Map(products.map((product) => [product.id, product])));
   const customer = await deps.lookupCustomer(userId);
   const now = new Date();
-  const order: Order = { id: randomUUID(), userId, customer, status: 'PENDING', totalCents, ...input, failureReason: null, createdAt: now, updatedAt: now };
+  const order: Order = {
+    id: randomUUID(),
+    userId,
+    customer,
+    status: 'PENDING',
+    ...priced,
+    paymentMethodId: input.paymentMethodId,
+    failureReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
   const placed = { statusCode: 201, body: toOrderResponse(order) };
   try {
     await insertPlacedOrder(deps.db, {

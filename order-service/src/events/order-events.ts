@@ -6,7 +6,13 @@ import type { Order } from '../domain/order';
 // before it is recorded, and again by each consumer against its own copy of the fields.
 
 const customer = z.object({ email: z.email(), name: z.string() });
-const line = z.object({ sku: z.string(), name: z.string(), quantity: z.number().int().positive(), unitPriceCents: z.number().int().positive() });
+const line = z.object({
+  productId: z.uuid().nullable(),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unitPriceCents: z.number().int().positive(),
+});
 
 export const orderCreatedV1 = z.object({
   orderId: z.uuid(),

@@ -6,11 +6,12 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     return new ValidationError(
-      error.issues.map((issue) => ({
-        // An unknown key (strict schemas) has no path of its own: name the key instead.
-        path: issue.path.join('.') || ('keys' in issue ? issue.keys.join(',') : ''),
-        message: issue.message,
-      })),
+      error.issues.flatMap((issue) =>
+        // An unknown key (strict schemas) is reported on its object: name each key as a field of it.
+        'keys' in issue && issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'is not a field of this request' }))
+          : [{ path: issue.path.join('.'), message: issue.message }],
+      ),
     );
   }
   // body-parser (express.json) errors carry a 4xx status and a `type`.

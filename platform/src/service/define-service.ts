@@ -30,6 +30,11 @@ export interface ServiceRoutes {
   routes: (ctx: RouteContext) => void;
   /** Checks besides the ones the platform adds (database, broker). */
   readiness?: ReadinessChecks;
+  /**
+   * Called once the service is up (consumers set up, HTTP listening), not awaited: background
+   * work that must not miss an event, such as filling a read model from another service.
+   */
+  started?: () => void;
 }
 
 /** ...or, for the gateway, an app of its own. */

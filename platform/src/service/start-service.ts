@@ -78,5 +78,6 @@ export async function startService<C extends BaseServiceConfig, Db>(definition: 
         });
   const server = await listen(app, config.PORT, { host: config.HOST, ...('app' in http ? http.listen : {}) });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
+  if ('routes' in http) http.started?.();
   return { server, port: portOf(server), db: database?.db as Db, bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

@@ -5,23 +5,40 @@ import { ORDER_STATUSES } from '../../domain/order-status';
 
 export const MAX_LINES = 50;
 
-const orderLine = z
+// Business rule: a customer says what to buy and how many; prices, names and the total come from
+// the catalog. Strict: any other field (a price, a currency, a user id...) is a 400 naming it.
+const orderLineRequest = z
   .object({
-    sku: z.string().trim().min(1).max(64),
-    name: z.string().trim().min(1).max(200),
-    quantity: z.number().int().positive().max(1000),
-    unitPriceCents: z.number().int().positive().max(100_000_000),
+    productId: z.uuid(),
+    quantity: z.number().int().min(1).max(1000),
   })
   .strict();
 
 export const placeOrderBody = z
   .object({
-    items: z.array(orderLine).min(1).max(MAX_LINES),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR'),
+    items: z
+      .array(orderLineRequest)
+      .min(1)
+      .max(MAX_LINES)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, index) => {
+          if (seen.has(item.productId)) ctx.addIssue({ code: 'custom', path: [index, 'productId'], message: 'names a product an earlier line has: one line per product' });
+          seen.add(item.productId);
+        });
+      }),
     paymentMethodId: z.uuid(),
   })
   .strict()
   .openapi('PlaceOrder');
+
+const orderLine = z.object({
+  productId: z.uuid().nullable().openapi({ description: 'null only for lines placed before orders bought catalog products' }),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unitPriceCents: z.number().int().positive(),
+});
 
 export const idempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional(),

@@ -15,8 +15,11 @@ export function defineOrderRoutes(ctx: RouteContext, deps: PlaceOrderDeps): void
     body: placeOrderBody, headers: idempotencyHeaders,
     responses: {
       201: { description: 'Order placed, PENDING payment', schema: orderResponse },
-      422: { description: 'Idempotency-Key reused with another body, unknown customer, or total too large' },
-      503: { description: 'user-service unavailable (circuit open or timeout); Retry-After says when to retry' },
+      422: {
+        description:
+          'A line names an unknown product (product-not-found) or one not sold any more (product-not-available), lines priced in different currencies (currency-mismatch), Idempotency-Key reused with another body, unknown customer, or total too large; details.line says which line',
+      },
+      503: { description: 'user-service unavailable (circuit open or timeout), or the catalog copy not filled yet; Retry-After says when to retry' },
     },
     handler: async ({ caller, body, headers }) => {
       const placed = await placeOrder(deps, caller.userId, body, headers['idempotency-key']);

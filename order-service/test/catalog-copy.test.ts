@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { waitFor } from '@shop/platform/testing';
+import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
+import { buildProduct } from './stub-catalog-service';
+
+// order-service prices orders from its own copy of the catalog. A fresh database is filled from
+// catalog-service's snapshot once; until then it cannot price anything, and says so.
+
+describe('filling the catalog copy of a fresh database', () => {
+  let sut: OrderServiceUnderTest | undefined;
+  afterEach(async () => {
+    await sut?.stop();
+    sut = undefined;
+  });
+
+  test('When products existed before order-service started, then its copy is filled page by page and they can be ordered at their price', async () => {
+    // Arrange: more products than one snapshot page (500) holds.
+    const products = Array.from({ length: 620 }, (_, i) => buildProduct({ sku: `OLD-${i}`, priceCents: 100 + i }));
+
+    // Act
+    sut = await startOrderServiceUnderTest({}, { catalogProducts: products });
+    const last = products.at(-1)!;
+    const res = await request(sut.url).post('/orders').set(asUser(sut.users.addUser())).send(buildOrder({ items: [{ productId: last.productId, quantity: 2 }] }));
+
+    // Assert
+    expect(res.status).toBe(201);
+    expect(res.body.items[0]).toMatchObject({ sku: last.sku, unitPriceCents: last.priceCents });
+    expect(sut.catalog.pagesServed).toBeGreaterThanOrEqual(2);
+    expect(await sut.service.db.catalogProduct.count()).toBe(620);
+  });
+
+  test('When catalog-service cannot be reached at the first start, then /ready says why and orders are 503; once it answers, orders are accepted', async () => {
+    // Arrange: the stub catalog exists but is not answering.
+    sut = await startOrderServiceUnderTest({}, { catalogProducts: null });
+    const book = buildProduct({ priceCents: 1234 });
+    sut.catalog.products.push(book);
+
+    // Act
+    const ready = await request(sut.url).get('/ready');
+    const refused = await request(sut.url).post('/orders').set(asUser(sut.users.addUser())).send(buildOrder({ items: [{ productId: book.productId, quantity: 1 }] }));
+    await sut.catalog.start();
+    await waitFor(async () => (await request(sut!.url).get('/ready')).status === 200, { timeoutMs: 15_000, what: 'the copy to be filled once catalog-service answers' });
+    const accepted = await request(sut.url).post('/orders').set(asUser(sut.users.addUser())).send(buildOrder({ items: [{ productId: book.productId, quantity: 1 }] }));
+
+    // Assert
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.catalog).toMatchObject({ ok: false, error: expect.stringMatching(/not filled/) });
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('catalog-service-unavailable');
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.totalCents).toBe(1234);
+  });
+});

@@ -10,7 +10,7 @@ import { DOCS_PATH, docsRouter } from './docs-page';
 import { openApiHandler } from './openapi-aggregator';
 import { createUpstreamProxy } from './proxy';
 import { createRateLimits } from './rate-limits';
-import { isRouted, publicRouteMatcher, routingTable, upstreamServices } from './routing-table';
+import { authenticationFor, isRouted, routingTable, upstreamServices } from './routing-table';
 import { upstreamReadinessChecks } from './upstream-readiness';
 
 /** The gateway app, and what it owns that must be released on shutdown. */
@@ -48,7 +48,7 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
 
   // The gateway's own answers under /api (401, 429, 502...) are no more cacheable than the services'.
   app.use('/api', noStore);
-  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, isPublic: publicRouteMatcher(table) }));
+  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, authenticationFor: authenticationFor(table) }));
   app.use('/api', rateLimits.refusedAuthentication);
   app.use('/api/auth/login', rateLimits.login);
   app.use('/api', rateLimits.perClient);

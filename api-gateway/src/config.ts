@@ -33,6 +33,8 @@ export const gatewayConfigSchema = z.object({
   PAYMENT_SERVICE_URL: serviceUrl('http://127.0.0.1:3003'),
   /** Base URL of notification-service (/notifications). Default http://127.0.0.1:3004. */
   NOTIFICATION_SERVICE_URL: serviceUrl('http://127.0.0.1:3004'),
+  /** Base URL of catalog-service (/products). Default http://127.0.0.1:3005. */
+  CATALOG_SERVICE_URL: serviceUrl('http://127.0.0.1:3005'),
   /** Longest an upstream may stay silent (connect or response) before the gateway answers 504, in ms. Default 5000. */
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),
   /** Longest a client may take to send its request headers, in ms; then 408. Default 10000. */

@@ -1,11 +1,19 @@
 import type { GatewayConfig } from './config';
 
-/** A route anyone may call: no JWT is required and no identity is forwarded. */
+/**
+ * A route anyone may call without a JWT. `identity: 'optional'` routes take one when it comes
+ * (it must then be valid) and forward the verified user, so the service can show a signed-in
+ * admin more; the others forward no identity at all, token or not.
+ */
 export interface PublicRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Full public path, e.g. /api/users. */
+  /** Full public path, e.g. /api/users; `:name` stands for one path segment (/api/products/:id). */
   path: string;
+  identity?: 'none' | 'optional';
 }
+
+/** How the gateway treats a request's credentials: required, optional (verified when sent, then forwarded), or none. */
+export type Authentication = 'required' | 'optional' | 'none';
 
 /** One entry per upstream path prefix; adding a service is adding an entry. */
 export interface UpstreamRoute {
@@ -35,6 +43,16 @@ export function routingTable(config: GatewayConfig): UpstreamRoute[] {
       publicRoutes: [{ method: 'POST', path: '/api/auth/login' }],
     },
     { prefix: '/api/orders', service: 'order-service', target: config.ORDER_SERVICE_URL, publicRoutes: [] },
+    {
+      prefix: '/api/products',
+      service: 'catalog-service',
+      target: config.CATALOG_SERVICE_URL,
+      // Business rule: anyone may browse the catalog; an admin who sends a token also sees retired products.
+      publicRoutes: [
+        { method: 'GET', path: '/api/products', identity: 'optional' },
+        { method: 'GET', path: '/api/products/:id', identity: 'optional' },
+      ],
+    },
     { prefix: '/api/payments', service: 'payment-service', target: config.PAYMENT_SERVICE_URL, publicRoutes: [] },
     {
       prefix: '/api/notifications',
@@ -62,12 +80,24 @@ export function upstreamServices(table: UpstreamRoute[]): UpstreamService[] {
 const normalize = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
 
 /**
- * A test of whether method and path name one of the table's public routes. The set is built
- * once: the gateway asks for every request it authenticates.
+ * What a request's method and path need of its credentials, from the table's public routes.
+ * Built once (exact paths in a map, `:param` paths as patterns): the gateway asks for every
+ * request it authenticates.
  */
-export function publicRouteMatcher(table: UpstreamRoute[]): (method: string, path: string) => boolean {
-  const open = new Set(table.flatMap((route) => route.publicRoutes.map((r) => `${r.method} ${normalize(r.path)}`)));
-  return (method, path) => open.has(`${method.toUpperCase()} ${normalize(path)}`);
+export function authenticationFor(table: UpstreamRoute[]): (method: string, path: string) => Authentication {
+  const exact = new Map<string, Authentication>();
+  const patterns: Array<{ method: string; pattern: RegExp; authentication: Authentication }> = [];
+  for (const route of table.flatMap((entry) => entry.publicRoutes)) {
+    const authentication: Authentication = route.identity === 'optional' ? 'optional' : 'none';
+    const path = normalize(route.path);
+    if (!path.includes('/:')) exact.set(`${route.method} ${path}`, authentication);
+    else patterns.push({ method: route.method, pattern: new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`), authentication });
+  }
+  return (method, rawPath) => {
+    const upper = method.toUpperCase();
+    const path = normalize(rawPath);
+    return exact.get(`${upper} ${path}`) ?? patterns.find((p) => p.method === upper && p.pattern.test(path))?.authentication ?? 'required';
+  };
 }
 
 /** True when a public path is served by some entry of the table. */

@@ -39,6 +39,7 @@ describe('Gateway configuration', () => {
       ORDER_SERVICE_URL: 'http://127.0.0.1:3002',
       PAYMENT_SERVICE_URL: 'http://127.0.0.1:3003',
       NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3004',
+      CATALOG_SERVICE_URL: 'http://127.0.0.1:3005',
       UPSTREAM_TIMEOUT_MS: 5000,
       RATE_LIMIT_WINDOW_MS: 60_000,
       RATE_LIMIT_MAX: 600,

@@ -75,7 +75,7 @@ describe('GET /api/openapi.json', () => {
     });
     expect(response.body.components.schemas).toEqual({ User: { type: 'object' }, Order: { type: 'object' } });
     expect(response.body.components.securitySchemes).toEqual({ bearerAuth });
-    expect(response.body['x-unavailable-services']).toEqual(['payment-service', 'notification-service']);
+    expect(response.body['x-unavailable-services']).toEqual(['catalog-service', 'payment-service', 'notification-service']);
   });
 
   test('When a service documents a path the gateway does not route, then the merged document leaves it out', async () => {

@@ -39,7 +39,7 @@ describe('Health, readiness and metrics', () => {
     expect(response.body.status).toBe('ready');
     expect(response.body.checks['user-service']).toMatchObject({ reachable: true });
     expect(response.body.checks['order-service']).toMatchObject({ reachable: false, error: expect.any(String) });
-    expect(Object.keys(response.body.checks).sort()).toEqual(['notification-service', 'order-service', 'payment-service', 'user-service']);
+    expect(Object.keys(response.body.checks).sort()).toEqual(['catalog-service', 'notification-service', 'order-service', 'payment-service', 'user-service']);
   });
 
   test('When a request was proxied, then /metrics exposes its duration labelled with the route prefix', async () => {

@@ -28,6 +28,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Gate
     ORDER_SERVICE_URL: nowhere,
     PAYMENT_SERVICE_URL: nowhere,
     NOTIFICATION_SERVICE_URL: nowhere,
+    CATALOG_SERVICE_URL: nowhere,
     SHUTDOWN_TIMEOUT_MS: '1000',
     ...env,
   });

@@ -59,7 +59,8 @@ export async function listProducts(db: Db, filter: ProductListFilter): Promise<P
   // A leading-wildcard ILIKE scans the table: fine for a shop's catalog; a pg_trgm GIN index
   // (or a search engine) is the answer once it is large.
   if (filter.search) {
-    const search = { contains: filter.search, mode: 'insensitive' as const };
+    // Prisma passes `contains` to ILIKE unescaped: "%" and "_" would match anything.
+    const search = { contains: filter.search.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' as const };
     conditions.push({ OR: [{ name: search }, { sku: search }] });
   }
   return db.product.findMany({ where: { AND: conditions }, orderBy: page.orderBy, take: page.take });

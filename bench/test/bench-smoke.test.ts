@@ -102,7 +102,7 @@ describe('the benchmark, on a smoke budget', () => {
     expect(orderToPaid!.paid).toBe(orderToPaid!.accepted);
     expect(orderToPaid!.leftPending).toBe(0);
     expect(orderToPaid!.postResponseToPaidMs.p99).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(footprint!.services).sort()).toEqual(['api-gateway', 'notification-service', 'order-service', 'payment-service', 'user-service']);
+    expect(Object.keys(footprint!.services).sort()).toEqual(['api-gateway', 'catalog-service', 'notification-service', 'order-service', 'payment-service', 'user-service']);
     for (const service of Object.values(footprint!.services)) {
       expect(service.readyMs).toBeGreaterThan(0);
       expect(service.idleRssMb).toBeGreaterThan(0);

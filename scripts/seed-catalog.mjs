@@ -6,11 +6,12 @@ import stackLib from './stack-lib.cjs';
 const { prepareDatabases, runScript, stackEnvironment } = stackLib;
 
 const catalog = stackEnvironment().find((service) => service.name === 'catalog-service');
-if (process.env.DATABASE_URL) {
-  catalog.env.DATABASE_URL = process.env.DATABASE_URL;
-  await runScript(catalog, catalog.seed);
-} else {
-  // Creates and migrates the database first when the stack never ran here.
-  await prepareDatabases([catalog]);
+try {
+  if (process.env.DATABASE_URL) catalog.env.DATABASE_URL = process.env.DATABASE_URL;
+  // Creates and migrates the database first when it does not exist yet; then the seed says what it did.
+  else await prepareDatabases([{ ...catalog, seed: undefined }]);
+  await runScript(catalog, catalog.seed, 'inherit');
+} catch (error) {
+  console.error(error.message);
+  process.exitCode = 1;
 }
-console.log(`seed-catalog: ${new URL(catalog.env.DATABASE_URL).pathname.slice(1)} holds the sample catalog (or already held products)`);

@@ -80,12 +80,12 @@ async function prepareDatabases(services) {
 }
 
 /** Runs one of a service's scripts against its database; rejects with its stderr when it fails. */
-function runScript(service, script) {
+function runScript(service, script, stdout = 'ignore') {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       cwd: path.join(root, service.name),
       env: { ...process.env, DATABASE_URL: service.env.DATABASE_URL },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', stdout, 'pipe'],
     });
     let errors = '';
     child.stderr.on('data', (chunk) => (errors += chunk));

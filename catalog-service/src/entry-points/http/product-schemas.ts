@@ -50,36 +50,25 @@ export const snapshotQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+/** What a product answer and a snapshot item (or product.* payload) have in common. */
+const productFields = {
+  sku: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  priceCents: z.number().int(),
+  currency: z.string(),
+  stock: z.number().int(),
+  active: z.boolean(),
+};
+
 export const productResponse = z
-  .object({
-    id: z.uuid(),
-    sku: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    priceCents: z.number().int(),
-    currency: z.string(),
-    stock: z.number().int(),
-    active: z.boolean(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-  })
+  .object({ id: z.uuid(), ...productFields, createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
   .openapi('Product');
 
 export const productsPage = z.object({ items: z.array(productResponse), nextCursor: z.string().nullable() }).openapi('ProductsPage');
 
 export const productSnapshotItem = z
-  .object({
-    productId: z.uuid(),
-    sku: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    priceCents: z.number().int(),
-    currency: z.string(),
-    stock: z.number().int(),
-    active: z.boolean(),
-    version: z.number().int(),
-    updatedAt: z.iso.datetime({ offset: true }),
-  })
+  .object({ productId: z.uuid(), ...productFields, version: z.number().int(), updatedAt: z.iso.datetime({ offset: true }) })
   .openapi('ProductSnapshotItem', { description: 'Also the payload of product.created, product.updated and product.stock_changed' });
 
 export const productSnapshotPage = z

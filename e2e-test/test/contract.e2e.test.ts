@@ -223,8 +223,14 @@ async function runExercises(exercises: Exercise[]): Promise<string[]> {
     const operation = operationOf(e.method, path);
     if (operation) exercised.add(operation);
     const problems = problemsOf(e, exchange);
-    if (problems.length === 0) e.keep?.(ctx, exchange.body);
-    else {
+    if (problems.length === 0) {
+      try {
+        e.keep?.(ctx, exchange.body);
+      } catch (error) {
+        problems.push(`its answer lacks what later exercises need: ${(error as Error).message}`);
+      }
+    }
+    if (problems.length > 0) {
       failures.push(
         `${e.method} ${path} (${e.name}): ${problems.join('; ')}\n  → ${exchange.status} ${JSON.stringify(exchange.body).slice(0, 300)}` +
           `\n  violations: ${JSON.stringify(exchange.violations)}`,

@@ -55,7 +55,9 @@ const anOrder = (c: Context) => ({ items: [{ productId: c.product.id, quantity: 
 const someone = () => ({ email: `contract-${randomUUID()}@example.com`, password: 'correct horse battery' });
 const NOT_A_UUID = 'not-a-uuid';
 
-// Catalog bodies follow catalog-service's routes as the gateway routes them (product-browsing.test.ts).
+// catalog-service's routes as the gateway routes them (product-browsing.test.ts). Its bodies and
+// answers are assumed here (sku, name, priceCents, currency, stock; a stock adjustment's delta;
+// a page of `items` with `id`) until catalog-service lands: align them with its document then.
 const newProduct = () => ({ sku: `CT-${randomUUID().slice(0, 8)}`, name: 'Contract Test Product', priceCents: 1299, currency: 'EUR', stock: 5 });
 
 const EXERCISES: Exercise[] = [

@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY platform/package.json platform/
 COPY user-service/package.json user-service/
+COPY catalog-service/package.json catalog-service/
 COPY order-service/package.json order-service/
 COPY payment-service/package.json payment-service/
 COPY notification-service/package.json notification-service/

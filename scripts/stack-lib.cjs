@@ -9,11 +9,13 @@ const { createInterface } = require('node:readline');
 const root = path.resolve(__dirname, '..');
 
 /**
- * Every service of the system: folder, port, its own database (if any), and whether it calls or
- * is called by another service (then it holds the service token, which the gateway never does).
+ * Every service of the system: folder, port, its own database (if any), whether it calls or
+ * is called by another service (then it holds the service token, which the gateway never does),
+ * and the script that fills an empty database with sample data (run after the migrations).
  */
 const SERVICES = [
   { name: 'user-service', port: 3001, database: 'users', serviceCalls: true },
+  { name: 'catalog-service', port: 3005, database: 'catalog', serviceCalls: true, seed: 'dist/scripts/seed-catalog.js' },
   { name: 'order-service', port: 3002, database: 'orders', serviceCalls: true },
   { name: 'payment-service', port: 3003, database: 'payments' },
   { name: 'notification-service', port: 3004, database: 'notifications' },
@@ -22,6 +24,7 @@ const SERVICES = [
 
 const UPSTREAM_URL_VARIABLES = {
   'user-service': 'USER_SERVICE_URL',
+  'catalog-service': 'CATALOG_SERVICE_URL',
   'order-service': 'ORDER_SERVICE_URL',
   'payment-service': 'PAYMENT_SERVICE_URL',
   'notification-service': 'NOTIFICATION_SERVICE_URL',
@@ -65,17 +68,21 @@ function stackEnvironment(options = {}) {
  * Creates each service's database when missing and applies its migrations by running the
  * service's own migrate command (dist/scripts/migrate.js), as its container and its Kubernetes
  * init container do: the platform's outbox and inbox come with it where the service uses events.
+ * Then each service's seed script fills its database if it is empty (the sample catalog), so the
+ * README's walk-through has products to buy on a fresh machine.
  */
 async function prepareDatabases(services) {
   const { ensureDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
   const withDatabase = services.filter((s) => s.env.DATABASE_URL);
   for (const service of withDatabase) await ensureDatabase(service.env.DATABASE_URL);
-  await Promise.all(withDatabase.map((service) => runMigrateCommand(service)));
+  await Promise.all(withDatabase.map((service) => runScript(service, 'dist/scripts/migrate.js')));
+  await Promise.all(withDatabase.filter((s) => s.seed).map((service) => runScript(service, service.seed)));
 }
 
-function runMigrateCommand(service) {
+/** Runs one of a service's scripts against its database; rejects with its stderr when it fails. */
+function runScript(service, script) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/scripts/migrate.js'], {
+    const child = spawn(process.execPath, [script], {
       cwd: path.join(root, service.name),
       env: { ...process.env, DATABASE_URL: service.env.DATABASE_URL },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -83,7 +90,7 @@ function runMigrateCommand(service) {
     let errors = '';
     child.stderr.on('data', (chunk) => (errors += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${service.name}: migrations failed: ${errors.trim()}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${service.name}: ${script} failed: ${errors.trim()}`))));
   });
 }
 
@@ -142,4 +149,4 @@ async function stopAll(children, timeoutMs = 15_000) {
   );
 }
 
-module.exports = { SERVICES, stackEnvironment, prepareDatabases, dropDatabases, startService, waitReady, stopAll };
+module.exports = { SERVICES, stackEnvironment, prepareDatabases, runScript, dropDatabases, startService, waitReady, stopAll };

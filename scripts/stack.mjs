@@ -6,7 +6,7 @@ import stackLib from './stack-lib.cjs';
 const { startSmtpSink } = sinkModule;
 const { prepareDatabases, stackEnvironment, startService, stopAll, waitReady } = stackLib;
 
-const COLOURS = { 'smtp-sink': 37, 'api-gateway': 36, 'user-service': 32, 'order-service': 33, 'payment-service': 35, 'notification-service': 34 };
+const COLOURS = { 'smtp-sink': 37, 'api-gateway': 36, 'user-service': 32, 'catalog-service': 31, 'order-service': 33, 'payment-service': 35, 'notification-service': 34 };
 
 function printLine(name, line) {
   let text = line;

@@ -11,6 +11,10 @@ export async function createUsers(run, system) {
   const setupStarted = performance.now();
   const expYear = new Date().getFullYear() + 3;
   const users = Array.from({ length: plan.users }, (_, i) => ({ i, email: `bench-${run.id}-${i}@example.com` }));
+  // Every order buys one unit of a product of the sample catalog the stack seeds (server-priced).
+  const { items: products } = await expectStatus('list products', http('GET', `${gateway}/api/products?limit=1`, { signal }), 200);
+  if (!products?.length) throw new Error('the catalog is empty: the bench seeds it with the stack, so this is a bug');
+  const productId = products[0].id;
   await eachLimited(run, users, 8, async (user) => {
     const password = 'benchmark password';
     const created = await expectStatus('register', http('POST', `${gateway}/api/users`, { body: { name: `Bench ${user.i}`, email: user.email, password }, signal }), 201);
@@ -23,7 +27,7 @@ export async function createUsers(run, system) {
       201,
     );
     user.cardId = card.id;
-    user.orderBody = JSON.stringify({ items: [{ sku: 'BENCH-1', name: 'Benchmark item', quantity: 1, unitPriceCents: 1999 }], currency: 'EUR', paymentMethodId: card.id });
+    user.orderBody = JSON.stringify({ items: [{ productId, quantity: 1 }], paymentMethodId: card.id });
   });
   run.result.run.setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
   log(`users ready in ${run.result.run.setupSeconds} s`);

@@ -20,6 +20,7 @@ import {
   portFor,
   readRepoFile,
   requiredVariablesOf,
+  SERVICE_TOKEN_HOLDERS,
   SERVICES,
   unknownVariables,
   usesBroker,
@@ -127,7 +128,7 @@ describe.each(appServices)('%s in docker-compose.yml', (service) => {
   test('When its environment is set, then only services that call each other hold the service token (never the gateway)', () => {
     const holds = Object.keys(definition().environment ?? {}).includes('SERVICE_TOKEN');
 
-    expect(holds).toBe(service === 'user-service' || service === 'order-service');
+    expect(holds).toBe(SERVICE_TOKEN_HOLDERS.includes(service));
   });
 
   test('When its environment is set, then every required variable of config.ts is given', () => {

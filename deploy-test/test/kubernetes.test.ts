@@ -14,7 +14,7 @@ import {
   type Endpoint,
   type Manifest,
 } from './support/kubernetes';
-import { configProblems, hasDatabase, missingRequired, portFor, SERVICES, unknownVariables, usesBroker } from './support/repo';
+import { configProblems, hasDatabase, missingRequired, portFor, SERVICE_TOKEN_HOLDERS, SERVICES, unknownVariables, usesBroker } from './support/repo';
 
 const NAMESPACE = 'microshop';
 /** Replicas of each service's Deployment per kustomization. */
@@ -194,7 +194,7 @@ describe.each(variants)('Deployments of k8s/%s', (variant) => {
     });
 
     test('When its environment is built, then only services that call each other hold the service token (never the gateway)', () => {
-      expect('SERVICE_TOKEN' in env).toBe(service === 'user-service' || service === 'order-service');
+      expect('SERVICE_TOKEN' in env).toBe(SERVICE_TOKEN_HOLDERS.includes(service));
     });
 
     test('When its environment is built from ConfigMap and Secrets, then every required variable is there and its own schema accepts it', () => {
@@ -241,7 +241,8 @@ describe.each(variants)('NetworkPolicies of k8s/%s', (variant) => {
     const needed = new Set<string>();
     for (const service of SERVICES) {
       const env = containerEnvironment(mainContainer(find(manifests, 'Deployment', service)), manifests);
-      for (const variable of ['DATABASE_URL', 'RABBITMQ_URL', 'USER_SERVICE_URL', 'ORDER_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'NOTIFICATION_SERVICE_URL']) {
+      // Its database, the broker, and every service it calls (<NAME>_SERVICE_URL).
+      for (const variable of ['DATABASE_URL', 'RABBITMQ_URL', ...Object.keys(env).filter((key) => key.endsWith('_SERVICE_URL'))]) {
         if (!env[variable]) continue;
         const url = new URL(env[variable]!);
         const targetPort = Number(url.port) || (url.protocol === 'amqp:' ? 5672 : 5432);
@@ -266,7 +267,9 @@ describe.each(variants)('NetworkPolicies of k8s/%s', (variant) => {
       return !isAllowed(policies, pod(from!), pod(to!), Number(port));
     });
 
-    expect(needed).toEqual(expect.arrayContaining(['order-service → user-service:3001', 'api-gateway → user-service:3001']));
+    expect(needed).toEqual(
+      expect.arrayContaining(['order-service → user-service:3001', 'api-gateway → user-service:3001', 'order-service → catalog-service:3005', 'api-gateway → catalog-service:3005']),
+    );
     expect(blocked).toEqual([]);
   });
 

@@ -8,10 +8,30 @@ import { dropDatabase, ensureDatabase, withDatabase } from '@shop/platform/data'
 import { deleteTopology, TEST_BROKER_URL, TEST_SERVER_URL, uniqueExchangeName, waitFor } from '@shop/platform/testing';
 import { dockerfileOf, envOf, healthcheckOf, startCommandOf, workdirOf } from './support/dockerfile';
 import { configSchemaOf, hasDatabase, requiredVariablesOf, ROOT, SERVICES, usesBroker, variablesOf } from './support/repo';
+import { startStubCatalogService, type StubService } from './support/stub-catalog-service';
 
 // Each image's start command, run as the container would run it: the same argv, in the
 // service's folder (the image's WORKDIR), with the image's ENV and only the variables a
-// deployment must give, against a fresh database and a unique exchange.
+// deployment must give, against a fresh database and a unique exchange. A service that calls
+// another one before it is ready gets a loopback stand-in for it.
+
+/** The service token of this run: every service that needs one gets it, the stand-ins check it. */
+const SERVICE_TOKEN = randomBytes(24).toString('hex');
+
+/**
+ * Stand-ins for the services another one calls before it is ready (order-service fills its
+ * catalog copy from catalog-service), keyed by the variable that points at them: every service
+ * whose config declares the variable gets the stand-in's URL. A new one is added here.
+ */
+let upstreams: Record<string, StubService> = {};
+
+beforeAll(async () => {
+  upstreams = { CATALOG_SERVICE_URL: await startStubCatalogService(SERVICE_TOKEN) };
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(upstreams).map((stub) => stub.stop()));
+});
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -25,6 +45,7 @@ async function freePort(): Promise<number> {
 /** A test value for a required variable; an unknown one fails the test so that it is added here. */
 function testValueFor(variable: string, databaseUrl: string | undefined): string {
   if (variable === 'DATABASE_URL' && databaseUrl) return databaseUrl;
+  if (variable === 'SERVICE_TOKEN') return SERVICE_TOKEN;
   if (/SECRET|TOKEN|PASSWORD/.test(variable)) return randomBytes(24).toString('hex');
   throw new Error(`No test value for the required variable ${variable}: add one to testValueFor`);
 }
@@ -68,6 +89,7 @@ describe.each(SERVICES)('the start command of the Dockerfile built with SERVICE=
     };
     for (const variable of requiredVariablesOf(service)) env[variable] = testValueFor(variable, databaseUrl);
     if (exchange) Object.assign(env, { RABBITMQ_URL: TEST_BROKER_URL, EVENTS_EXCHANGE: exchange });
+    for (const [variable, stub] of Object.entries(upstreams)) if (variablesOf(service).includes(variable)) env[variable] = stub.url;
     for (const variable of Object.keys(env).filter((k) => !['PATH', 'NODE_ENV'].includes(k))) expect(variablesOf(service)).toContain(variable);
 
     const output: string[] = [];

@@ -135,6 +135,13 @@ async function postOrder(system: RunningSystem, attempt: Pick<OrderAttempt, 'cus
   }
 }
 
+/** The ids of the sample catalog the stack seeds: what the stream's orders buy. */
+async function seededProductIds(system: RunningSystem): Promise<string[]> {
+  const res = await call<{ items?: Array<{ id: string }> }>(system, 'GET', '/products?limit=100');
+  if (res.status !== 200 || !res.body.items?.length) throw new Error(`listing products answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.items.map((product) => product.id);
+}
+
 /**
  * An open-loop stream of `count` orders spread evenly over `durationMs` (it does not slow down
  * when the system does, as real customers do not), at most `maxInFlight` at once. Customers
@@ -147,6 +154,7 @@ export async function driveOrders(
 ): Promise<OrderAttempt[]> {
   const { count, durationMs, maxInFlight = 32, seqBase = 0 } = options;
   const interval = durationMs / count;
+  const products = await seededProductIds(system);
   const startedAt = Date.now();
   const attempts: OrderAttempt[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -159,8 +167,7 @@ export async function driveOrders(
     const customer = customers[Math.floor(i / CARD_KINDS.length) % customers.length]!;
     const card = CARD_KINDS[i % CARD_KINDS.length]!;
     const body = {
-      items: [{ sku: `CHAOS-${seq}`, name: `Chaos item ${seq}`, quantity: 1 + (seq % 3), unitPriceCents: 500 + seq }],
-      currency: 'EUR',
+      items: [{ productId: products[seq % products.length]!, quantity: 1 + (seq % 3) }],
       paymentMethodId: customer.cards[card],
     };
     const attempt: OrderAttempt = { seq, customer, card, idempotencyKey: `chaos-${seq}-${randomUUID()}`, body, first: undefined as never, retries: [] };

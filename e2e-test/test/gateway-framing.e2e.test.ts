@@ -9,7 +9,7 @@ import { mintToken } from './security-tokens';
 // lists (`Connection`), duplicated and obfuscated framing, claims the gateway must not trust.
 // Raw sockets throughout, so every byte goes out exactly as written.
 
-const SERVICES: ServiceName[] = ['user-service', 'order-service', 'payment-service', 'notification-service'];
+const SERVICES: ServiceName[] = ['user-service', 'catalog-service', 'order-service', 'payment-service', 'notification-service'];
 
 let sys: SecuritySystem;
 let alice: Actor;
@@ -187,6 +187,7 @@ const TARGETS: Array<{ service: string; method: string; path: () => string }> = 
   { service: 'order-service', method: 'GET', path: () => `/api/orders/${aliceOrder.id}` },
   { service: 'payment-service', method: 'GET', path: () => `/api/payments?orderId=${aliceOrder.id}` },
   { service: 'notification-service', method: 'GET', path: () => '/api/notifications' },
+  { service: 'catalog-service', method: 'POST', path: () => '/api/products' },
 ];
 
 describe('Matrix: headers named in Connection, against every service', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shop/platform/testing';
+import { mintToken } from './security-tokens';
 import { startSystem, type RunningSystem } from './system';
 
 let system: RunningSystem;
@@ -49,10 +50,25 @@ async function addCard(token: string, cardNumber: string): Promise<string> {
   return res.body.id;
 }
 
-async function placeOrder(token: string, paymentMethodId: string): Promise<string> {
+interface Product {
+  id: string;
+  sku: string;
+  priceCents: number;
+  currency: string;
+}
+
+/** A product of the sample catalog `./run stack` seeds, as anyone browsing the shop sees it. */
+async function seededProduct(): Promise<Product> {
+  const res = await call<{ items: Product[] }>('GET', '/products?limit=5');
+  expect(res.status).toBe(200);
+  expect(res.body.items.length).toBeGreaterThan(0);
+  return res.body.items[0]!;
+}
+
+async function placeOrder(token: string, paymentMethodId: string, productId?: string, quantity = 2): Promise<string> {
   const res = await call<{ id: string; status: string }>('POST', '/orders', {
     token,
-    body: { items: [{ sku: 'BOOK-1', name: 'TAOCP Vol. 1', quantity: 2, unitPriceCents: 1999 }], currency: 'EUR', paymentMethodId },
+    body: { items: [{ productId: productId ?? (await seededProduct()).id, quantity }], paymentMethodId },
   });
   expect(res.status).toBe(201);
   expect(res.body.status).toBe('PENDING');
@@ -79,13 +95,15 @@ describe('the order flow through the gateway', () => {
     alice = await signUp('Alice');
     const card = await addCard(alice.token, '4242 4242 4242 4242');
 
-    paidOrderId = await placeOrder(alice.token, card);
+    const product = await seededProduct();
+
+    paidOrderId = await placeOrder(alice.token, card, product.id, 2);
     const order = await settledStatus(alice.token, paidOrderId);
 
     expect(order.status).toBe('PAID');
     const payments = await call<{ items: Array<{ status: string; amountCents: number }> }>('GET', `/payments?orderId=${paidOrderId}`, { token: alice.token });
     expect(payments.status).toBe(200);
-    expect(payments.body.items).toEqual([expect.objectContaining({ status: 'succeeded', amountCents: 3998 })]);
+    expect(payments.body.items).toEqual([expect.objectContaining({ status: 'succeeded', amountCents: 2 * product.priceCents })]);
     const notifications = await eventually(async () => {
       const res = await call<{ items: Notification[] }>('GET', '/notifications', { token: alice.token });
       const forOrder = res.body.items.filter((n) => n.orderId === paidOrderId && n.status === 'sent');
@@ -151,5 +169,75 @@ describe('the order flow through the gateway', () => {
         'notification-service:order.paid receive',
       ]),
     );
+  });
+});
+
+interface PlacedOrder {
+  id: string;
+  totalCents: number;
+  currency: string;
+  items: Array<{ productId: string; sku: string; unitPriceCents: number; quantity: number }>;
+}
+
+describe('orders buy products at the price the catalog has at the moment of the order', () => {
+  let customer: { token: string; card: string };
+  let admin: string;
+  let product: Product;
+  const order = (productId: string) => call<PlacedOrder & { code?: string }>('POST', '/orders', { token: customer.token, body: { items: [{ productId, quantity: 1 }], paymentMethodId: customer.card } });
+
+  beforeAll(async () => {
+    const carol = await signUp('Carol');
+    customer = { token: carol.token, card: await addCard(carol.token, '4242 4242 4242 4242') };
+    // Admins are made with `npm run create-admin`; its token is what login would issue them.
+    admin = await mintToken(system.services.find((s) => s.name === 'api-gateway')!.env.JWT_SECRET!, { role: 'admin' });
+  });
+
+  test('When an admin adds a product, then a customer can order it within seconds, at its price', async () => {
+    const created = await call<Product>('POST', '/products', {
+      token: admin,
+      body: { sku: `E2E-${randomUUID().slice(0, 8)}`, name: 'Structure and Interpretation of Computer Programs', priceCents: 1500, currency: 'EUR', stock: 5 },
+    });
+    expect(created.status).toBe(201);
+    product = created.body;
+
+    // order-service learns of it through product.created: until then the product is unknown to it.
+    const placed = await eventually(async () => {
+      const res = await order(product.id);
+      if (res.status === 422 && res.body.code === 'product-not-found') return undefined;
+      return res;
+    }, 'the new product to be orderable', 5_000);
+
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ totalCents: 1500, currency: 'EUR', items: [expect.objectContaining({ productId: product.id, sku: product.sku, unitPriceCents: 1500 })] });
+  });
+
+  test('When an admin reprices a product, then new orders pay the new price and placed orders keep theirs', async () => {
+    const before = await order(product.id);
+    expect(before.status).toBe(201);
+
+    const repriced = await call('PATCH', `/products/${product.id}`, { token: admin, body: { priceCents: 2500 } });
+    expect(repriced.status).toBe(200);
+    const after = await eventually(async () => {
+      const res = await order(product.id);
+      return res.status === 201 && res.body.totalCents === 2500 ? res : undefined;
+    }, 'an order at the new price', 5_000);
+
+    expect(after.body.items[0]!.unitPriceCents).toBe(2500);
+    const placedBefore = await call<PlacedOrder>('GET', `/orders/${before.body.id}`, { token: customer.token });
+    expect(placedBefore.body.totalCents).toBe(1500);
+  });
+
+  test('When catalog-service is down, then browsing fails fast but orders are still taken at its last price', async () => {
+    await system.kill('catalog-service');
+    try {
+      const browse = await call<{ code: string }>('GET', '/products');
+      const placed = await order(product.id);
+
+      expect(browse.status).toBeGreaterThanOrEqual(502);
+      expect(placed.status).toBe(201);
+      expect(placed.body).toMatchObject({ totalCents: 2500, items: [expect.objectContaining({ unitPriceCents: 2500 })] });
+    } finally {
+      await system.start('catalog-service');
+    }
   });
 });

@@ -12,6 +12,14 @@ export interface Actor {
   token: string;
 }
 
+export interface Product {
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+}
+
 export interface Order {
   id: string;
   status: string;
@@ -65,11 +73,18 @@ export class Shop {
     return (res.json as { id: string }).id;
   }
 
+  /** A product of the sample catalog the stack seeds, as anyone browsing the shop sees it. */
+  async product(): Promise<Product> {
+    const res = await this.call('GET', '/products?limit=1');
+    const product = (res.json as { items?: Product[] } | undefined)?.items?.[0];
+    if (res.status !== 200 || !product) throw new Error(`list products: ${res.status} ${res.text}`);
+    return product;
+  }
+
+  /** Orders two of a seeded product. */
   async placeOrder(token: string, paymentMethodId: string): Promise<Order> {
-    const res = await this.call('POST', '/orders', {
-      token,
-      body: { items: [{ sku: 'BOOK-1', name: 'TAOCP Vol. 1', quantity: 2, unitPriceCents: 1999 }], currency: 'EUR', paymentMethodId },
-    });
+    const { id: productId } = await this.product();
+    const res = await this.call('POST', '/orders', { token, body: { items: [{ productId, quantity: 2 }], paymentMethodId } });
     if (res.status !== 201) throw new Error(`place order: ${res.status} ${res.text}`);
     return res.json as Order;
   }

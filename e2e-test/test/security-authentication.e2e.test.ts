@@ -159,7 +159,7 @@ describe('Internal routes stay internal', () => {
     const services = paths.filter((path) => !gatewayOwn.includes(path));
     expect(services.length).toBeGreaterThan(5);
     for (const path of services) {
-      expect(path).toMatch(/^\/api\/(users|auth|orders|payments|notifications)(\/|$)/);
+      expect(path).toMatch(/^\/api\/(users|auth|products|orders|payments|notifications)(\/|$)/);
       expect(path).not.toMatch(/\/(metrics|health|ready|openapi\.json)$/);
     }
   });
@@ -183,6 +183,19 @@ describe('Internal routes stay internal', () => {
 
     for (const answer of refused) expect(answer.status).toBe(401);
     expect(control.status).toBe(200);
+  });
+
+  test('When someone adds a product straight at catalog-service as an admin without the gateway token, then 401 and nothing is added', async () => {
+    const sku = `DIRECT-${randomBytes(4).toString('hex')}`;
+
+    const answer = await sys.direct('catalog-service').send('POST', '/products', {
+      headers: { 'x-user-id': alice.id, 'x-user-role': 'admin' },
+      body: { sku, name: 'Not for sale', priceCents: 1, currency: 'EUR' },
+    });
+    const listed = await sys.shop.call('GET', `/products?q=${sku}`);
+
+    expect(answer.status).toBe(401);
+    expect(listed.json).toEqual({ items: [], nextCursor: null });
   });
 
   test("When someone cancels an order straight at order-service without the gateway token, then 401 and the order is unchanged", async () => {

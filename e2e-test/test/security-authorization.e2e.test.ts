@@ -147,13 +147,13 @@ describe('API3 Broken object property level authorization', () => {
     expect(plain.json).toMatchObject({ role: 'customer' });
   });
 
-  const orderBody = (paymentMethodId: string) => ({
-    items: [{ sku: 'PEN-1', name: 'Pen', quantity: 3, unitPriceCents: 333 }],
-    currency: 'EUR',
-    paymentMethodId,
-  });
+  const orderBody = async (paymentMethodId: string) => ({ items: [{ productId: (await sys.shop.product()).id, quantity: 3 }], paymentMethodId });
 
   test.each([
+    ['unitPriceCents', 1],
+    ['name', 'Gold bar'],
+    ['sku', 'GOLD-1'],
+    ['currency', 'XXX'],
     ['status', 'PAID'],
     ['userId', '00000000-0000-4000-8000-000000000000'],
     ['totalCents', 1],
@@ -165,25 +165,26 @@ describe('API3 Broken object property level authorization', () => {
     const buyer = await sys.shop.newCustomer('Buyer');
     const card = await sys.shop.addCard(buyer.token, GOOD_CARD);
 
-    const refused = await call('POST', '/orders', { token: buyer.token, body: { ...orderBody(card), [field]: value } });
-    const lineField = await call('POST', '/orders', {
-      token: buyer.token,
-      body: { ...orderBody(card), items: [{ ...orderBody(card).items[0], [field]: value }] },
-    });
+    const body = await orderBody(card);
+
+    const refused = await call('POST', '/orders', { token: buyer.token, body: { ...body, [field]: value } });
+    const lineField = await call('POST', '/orders', { token: buyer.token, body: { ...body, items: [{ ...body.items[0], [field]: value }] } });
 
     expect([refused.status, lineField.status]).toEqual([400, 400]);
     expect(JSON.stringify(refused.json)).toContain(field);
     expect(itemsOf(await call('GET', '/orders', { token: buyer.token }))).toEqual([]);
   });
 
-  test('When an order is placed, then the total is computed by the server and the answer holds no owner data', async () => {
+  test('When an order is placed, then the prices and total come from the catalog and the answer holds no owner data', async () => {
     const buyer = await sys.shop.newCustomer('Buyer');
     const card = await sys.shop.addCard(buyer.token, GOOD_CARD);
 
-    const placed = await call('POST', '/orders', { token: buyer.token, body: orderBody(card) });
+    const product = await sys.shop.product();
+
+    const placed = await call('POST', '/orders', { token: buyer.token, body: await orderBody(card) });
 
     expect(placed.status).toBe(201);
-    expect(placed.json).toMatchObject({ totalCents: 999, status: 'PENDING' });
+    expect(placed.json).toMatchObject({ totalCents: 3 * product.priceCents, currency: product.currency, status: 'PENDING' });
     expect(Object.keys(placed.json as object).sort()).toEqual(['createdAt', 'currency', 'id', 'items', 'paymentMethodId', 'status', 'totalCents', 'updatedAt']);
   });
 

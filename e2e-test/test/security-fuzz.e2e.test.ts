@@ -74,29 +74,27 @@ describe('Fuzzing the users and auth routes', () => {
 describe('Fuzzing the order routes', () => {
   let buyer: Actor;
   let card: string;
+  let product: string;
 
   beforeAll(async () => {
     buyer = await customer('Buyer');
     card = await sys.shop.addCard(buyer.token, CARDS[0]!);
+    product = (await sys.shop.product()).id;
   });
 
-  const line = fc.record(
-    {
-      // Hostile one field in thirty here: an order has up to a dozen of these fields.
-      sku: field(text(1, 64), 30),
-      name: field(text(1, 200), 30),
-      quantity: field(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 20 }), weight: 4 }, fc.integer({ min: 1, max: 1000 })), 30),
-      unitPriceCents: field(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 100_000 }), weight: 4 }, fc.integer({ min: 1, max: 100_000_000 })), 30),
-    },
-    { requiredKeys: ['sku', 'name', 'quantity', 'unitPriceCents'] },
-  );
-
   test('POST /api/orders with any body and Idempotency-Key', async () => {
+    const line = fc.record(
+      {
+        // Hostile one field in thirty here: an order has up to a dozen of these fields.
+        productId: field(fc.oneof({ arbitrary: fc.constant(product), weight: 4 }, fc.uuid()), 30),
+        quantity: field(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 20 }), weight: 4 }, fc.integer({ min: 1, max: 1000 })), 30),
+      },
+      { requiredKeys: ['productId', 'quantity'] },
+    );
     const order = fc.record({
       body: hostileBody(
         fc.record({
           items: field(fc.array(line, { minLength: 1, maxLength: 3 })),
-          currency: field(fc.constantFrom('EUR', 'USD', 'JPY')),
           paymentMethodId: field(fc.oneof(fc.constant(card), fc.uuid())),
         }),
       ),
@@ -119,6 +117,38 @@ describe('Fuzzing the order routes', () => {
     await fuzz(
       fc.tuple(hostileSegment, fc.boolean()),
       ([id, cancel]) => (cancel ? sys.shop.call('POST', `/orders/${id}/cancel`, { token: reader.token }) : sys.shop.call('GET', `/orders/${id}`, { token: reader.token })),
+      80,
+    );
+  }, 60_000);
+});
+
+describe('Fuzzing the product routes', () => {
+  test('GET /api/products with any query, without a token', async () => {
+    await fuzz(hostileQuery({ ...validPage, q: text(0, 120) }), (query) => sys.shop.call('GET', `/products?${query}`), 60);
+  }, 60_000);
+
+  test('POST /api/products with any body, and PATCH and stock adjustments of any id, as an admin', async () => {
+    const admin = await sys.shop.newCustomer('Merchant', 'admin');
+    const product = hostileBody(
+      fc.record(
+        {
+          sku: field(fc.stringMatching(/^[A-Z0-9-]{1,64}$/)),
+          name: field(text(1, 200)),
+          description: field(text(0, 2000)),
+          priceCents: field(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 100_000 }), weight: 4 }, fc.integer())),
+          currency: field(fc.constantFrom('EUR', 'USD', 'eur', 'EURO')),
+          stock: field(fc.integer({ min: -5, max: 1000 })),
+        },
+        { requiredKeys: ['sku', 'name', 'priceCents', 'currency'] },
+      ),
+    );
+    await fuzz(
+      fc.tuple(fc.constantFrom('POST', 'PATCH', 'ADJUST'), hostileSegment, product),
+      ([kind, id, body]) =>
+        sys.shop.call(kind === 'PATCH' ? 'PATCH' : 'POST', kind === 'POST' ? '/products' : kind === 'PATCH' ? `/products/${id}` : `/products/${id}/stock-adjustments`, {
+          token: admin.token,
+          ...asBody(body),
+        }),
       80,
     );
   }, 60_000);
@@ -175,11 +205,11 @@ describe('Fuzzing the notification routes and unknown paths', () => {
 
 describe('After the fuzzing', () => {
   test('When the fuzzing is over, then every service still answers its health check', async () => {
-    const services = ['user-service', 'order-service', 'payment-service', 'notification-service'] as const;
+    const services = ['user-service', 'catalog-service', 'order-service', 'payment-service', 'notification-service'] as const;
 
     const answers = await Promise.all([...services.map((s) => sys.direct(s).send('GET', '/health')), sys.gateway.send('GET', '/health')]);
 
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
   test('When the fuzzing is over, then no answer carried a secret, a password hash, a token or a card number', () => {

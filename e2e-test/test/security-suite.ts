@@ -60,7 +60,7 @@ async function servedBy(service: string, port: number): Promise<Served[]> {
 
 const describeFailure = (f: Failure) => `${f.method} ${f.path}: ${f.error}`;
 const describeServed = (s: Served) => `${s.service} answered ${s.method} ${s.route} with ${s.status} ${s.count}×`;
-const SERVICES = ['user-service', 'order-service', 'payment-service', 'notification-service'];
+const SERVICES = ['user-service', 'catalog-service', 'order-service', 'payment-service', 'notification-service'];
 
 /**
  * The audit of everything the file sent to its system: no 5xx and no request without an answer,

@@ -4,7 +4,7 @@ import { HttpClient } from './security-client';
 import type { Secrets } from './security-leaks';
 import { startSystem, type RunningSystem } from './system';
 
-export type ServiceName = 'user-service' | 'order-service' | 'payment-service' | 'notification-service';
+export type ServiceName = 'user-service' | 'catalog-service' | 'order-service' | 'payment-service' | 'notification-service';
 
 // Ports as scripts/stack-lib.cjs lays them out, shifted by the same offset as the gateway's 3000.
 const BASE_PORTS: Record<ServiceName, number> = {
@@ -12,6 +12,7 @@ const BASE_PORTS: Record<ServiceName, number> = {
   'order-service': 3002,
   'payment-service': 3003,
   'notification-service': 3004,
+  'catalog-service': 3005,
 };
 
 /** The running system, a recording client of its gateway, and the secrets the suite knows. */

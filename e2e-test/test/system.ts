@@ -34,10 +34,10 @@ interface SmtpSink {
 }
 
 /** The processes of the system, by folder name. */
-export type ServiceName = 'api-gateway' | 'user-service' | 'order-service' | 'payment-service' | 'notification-service';
+export type ServiceName = 'api-gateway' | 'user-service' | 'catalog-service' | 'order-service' | 'payment-service' | 'notification-service';
 
 /** The services that talk to RabbitMQ (and so go through the broker proxy when there is one). */
-export const MESSAGING_SERVICES = ['order-service', 'payment-service', 'notification-service'] as const;
+export const MESSAGING_SERVICES = ['catalog-service', 'order-service', 'payment-service', 'notification-service'] as const;
 
 /** A process exit the test did not ask for (a crash). */
 export interface UnexpectedExit {
@@ -56,7 +56,7 @@ export interface SystemOptions {
   brokerProxy?: boolean;
   /** Extra environment for every service, applied over the defaults below. */
   env?: Record<string, string>;
-  /** Shift of the services' ports from 3000–3004. Default: a random slot in 10000–10494. */
+  /** Shift of the services' ports from 3000–3005. Default: a random slot in 10000–10494. */
   portOffset?: number;
 }
 
@@ -88,13 +88,13 @@ const FETCH_BLOCKED_PORTS = new Set([10080]);
 /** One of 50 slots of ten ports in 10000–10494, chosen by the run id, never one fetch() refuses. */
 function randomPortOffset(run: string): number {
   let slot = parseInt(run.slice(0, 2), 16) % 50;
-  const blocked = (offset: number) => [0, 1, 2, 3, 4].some((i) => FETCH_BLOCKED_PORTS.has(3000 + offset + i));
+  const blocked = (offset: number) => [0, 1, 2, 3, 4, 5].some((i) => FETCH_BLOCKED_PORTS.has(3000 + offset + i));
   while (blocked(7000 + slot * 10)) slot = (slot + 1) % 50;
   return 7000 + slot * 10;
 }
 
 /**
- * All five services as real processes on the local PostgreSQL and RabbitMQ, on shifted ports,
+ * All six services as real processes on the local PostgreSQL and RabbitMQ, on shifted ports,
  * with their own databases and exchange, an SMTP sink and an OTLP trace receiver.
  */
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {

@@ -16,6 +16,13 @@ export const WORKSPACES: string[] = JSON.parse(readRepoFile('package.json')).wor
 /** Every deployable service: each workspace except the shared kit. */
 export const SERVICES: string[] = WORKSPACES.filter((workspace) => workspace !== 'platform');
 
+/**
+ * The services that call each other with the service token (x-service-token): order-service, and
+ * the services it calls (user-service, catalog-service). Never the gateway. Every config declares
+ * SERVICE_TOKEN (optional: unset, no service may call it), so the list is written here.
+ */
+export const SERVICE_TOKEN_HOLDERS: readonly string[] = ['user-service', 'order-service', 'catalog-service'];
+
 export type ConfigSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /**

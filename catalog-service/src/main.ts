@@ -1,0 +1,3 @@
+import { runService } from '@shop/platform/bootstrap';
+
+runService('catalog-service', () => require('./service'));

@@ -55,10 +55,8 @@ const anOrder = (c: Context) => ({ items: [{ productId: c.product.id, quantity: 
 const someone = () => ({ email: `contract-${randomUUID()}@example.com`, password: 'correct horse battery' });
 const NOT_A_UUID = 'not-a-uuid';
 
-// catalog-service's routes as the gateway routes them (product-browsing.test.ts). Its bodies and
-// answers are assumed here (sku, name, priceCents, currency, stock; a stock adjustment's delta;
-// a page of `items` with `id`) until catalog-service lands: align them with its document then.
-const newProduct = () => ({ sku: `CT-${randomUUID().slice(0, 8)}`, name: 'Contract Test Product', priceCents: 1299, currency: 'EUR', stock: 5 });
+const NEW_SKU = `CT-${randomUUID().slice(0, 8)}`;
+const newProduct = () => ({ sku: NEW_SKU, name: 'Contract Test Product', priceCents: 1299, currency: 'EUR', stock: 5 });
 
 const EXERCISES: Exercise[] = [
   // the gateway's own routes
@@ -106,14 +104,19 @@ const EXERCISES: Exercise[] = [
   { name: 'an unknown product', method: 'GET', path: () => `/api/products/${randomUUID()}`, who: 'anonymous', status: 404 },
   { name: 'a product id that is no uuid', method: 'GET', path: `/api/products/${NOT_A_UUID}`, who: 'anonymous', status: 400, invalidRequest: true },
   { name: 'add a product', method: 'POST', path: '/api/products', who: 'admin', body: newProduct, status: 201, keep: (c, b) => (c.newProduct = { id: b.id }) },
+  { name: 'add a product with a taken sku', method: 'POST', path: '/api/products', who: 'admin', body: newProduct, status: 409 },
   { name: 'add a product, as customer', method: 'POST', path: '/api/products', who: 'alice', body: newProduct, status: 403 },
   { name: 'add a product without a token', method: 'POST', path: '/api/products', who: 'anonymous', body: newProduct, status: 401, invalidRequest: true },
   { name: 'add a product without fields', method: 'POST', path: '/api/products', who: 'admin', body: {}, status: 400, invalidRequest: true },
   { name: 'change a product', method: 'PATCH', path: (c) => `/api/products/${c.newProduct.id}`, who: 'admin', body: { priceCents: 1499 }, status: 200 },
   { name: 'change a product, as customer', method: 'PATCH', path: (c) => `/api/products/${c.newProduct.id}`, who: 'alice', body: { priceCents: 1 }, status: 403 },
   { name: 'change an unknown product', method: 'PATCH', path: () => `/api/products/${randomUUID()}`, who: 'admin', body: { priceCents: 1499 }, status: 404 },
-  { name: 'adjust stock', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'admin', body: { delta: 3 }, status: 200 },
-  { name: 'adjust stock, as customer', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'alice', body: { delta: 3 }, status: 403 },
+  { name: 'change the sku of a product', method: 'PATCH', path: (c) => `/api/products/${c.newProduct.id}`, who: 'admin', body: { sku: 'NEW' }, status: 400, invalidRequest: true },
+  { name: 'adjust stock', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'admin', body: { delta: 3, reason: 'delivery' }, status: 200 },
+  { name: 'adjust stock below zero', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'admin', body: { delta: -1000, reason: 'loss' }, status: 409 },
+  { name: 'adjust stock of an unknown product', method: 'POST', path: () => `/api/products/${randomUUID()}/stock-adjustments`, who: 'admin', body: { delta: 3, reason: 'delivery' }, status: 404 },
+  { name: 'adjust stock without a reason', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'admin', body: { delta: 3 }, status: 400, invalidRequest: true },
+  { name: 'adjust stock, as customer', method: 'POST', path: (c) => `/api/products/${c.newProduct.id}/stock-adjustments`, who: 'alice', body: { delta: 3, reason: 'delivery' }, status: 403 },
 
   // cards
   { name: 'save a card', method: 'POST', path: '/api/payments/methods', who: 'alice', body: card('4242 4242 4242 4242'), status: 201, keep: (c, b) => (c.card = { id: b.id }) },

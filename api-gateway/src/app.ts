@@ -28,6 +28,7 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   const table = routingTable(config);
   const services = upstreamServices(table);
   const rateLimits = createRateLimits(config);
+  const authenticationOf = authenticationFor(table);
 
   const app = express();
   app.disable('x-powered-by');
@@ -43,12 +44,15 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   });
   app.get('/ready', readinessHandler(upstreamReadinessChecks(services, agent)));
   app.get('/metrics', metricsHandler);
-  app.get('/api/openapi.json', openApiHandler({ services, agent, isRouted: (path) => isRouted(table, path) }));
+  app.get(
+    '/api/openapi.json',
+    openApiHandler({ services, agent, isRouted: (path) => isRouted(table, path), authenticationFor: authenticationOf }),
+  );
   app.use(DOCS_PATH, docsRouter());
 
   // The gateway's own answers under /api (401, 429, 502...) are no more cacheable than the services'.
   app.use('/api', noStore);
-  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, authenticationFor: authenticationFor(table) }));
+  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, authenticationFor: authenticationOf }));
   app.use('/api', rateLimits.refusedAuthentication);
   app.use('/api/auth/login', rateLimits.login);
   app.use('/api', rateLimits.perClient);

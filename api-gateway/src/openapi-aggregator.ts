@@ -4,7 +4,7 @@ import { getLogger } from '@shop/platform/logging';
 import type { OpenApiDocument } from '@shop/platform/openapi';
 import { GATEWAY_OPENAPI_PATHS } from './gateway-openapi-paths';
 import { isOpenApiDocument, mergeOpenApiDocuments, type ServiceDocument } from './openapi-merge';
-import type { UpstreamService } from './routing-table';
+import type { Authentication, UpstreamService } from './routing-table';
 import { getJsonFromUpstream, upstreamUrl } from './upstream-client';
 
 const log = getLogger('openapi');
@@ -13,6 +13,8 @@ export interface OpenApiAggregatorOptions {
   services: UpstreamService[];
   agent: Agent;
   isRouted: (publicPath: string) => boolean;
+  /** What a public path's method needs of credentials: its operations then document the gateway's 401. */
+  authenticationFor: (method: string, publicPath: string) => Authentication;
   /** Longest one service's document may take, in ms. Default 2000. */
   fetchTimeoutMs?: number;
   /** How long a fetched document is reused, in ms. Default 30000. */
@@ -74,6 +76,7 @@ export function openApiHandler(options: OpenApiAggregatorOptions): RequestHandle
         documents,
         unavailable,
         isRouted: options.isRouted,
+        authenticationFor: options.authenticationFor,
       }),
     );
   };

@@ -1,4 +1,6 @@
-import type { OpenApiDocument } from '@shop/platform/openapi';
+import { errorSchemaComponent, type OpenApiDocument } from '@shop/platform/openapi';
+import { GATEWAY_RESPONSES, proxiedRouteResponses } from './gateway-openapi-responses';
+import type { Authentication } from './routing-table';
 
 /** One service's document, as fetched. */
 export interface ServiceDocument {
@@ -15,12 +17,33 @@ export interface MergeInput {
   unavailable: string[];
   /** True when the gateway proxies a public path; other paths are left out. */
   isRouted: (publicPath: string) => boolean;
+  /** What a public path's method needs of credentials (routing-table.ts authenticationFor). */
+  authenticationFor: (method: string, publicPath: string) => Authentication;
 }
 
-/** The public document: every service path under /api, their components merged, gaps listed. */
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/** The path item with responses added to each operation, where the operation does not document that status itself. */
+function withResponses(pathItem: Record<string, unknown>, responsesFor: (method: string) => Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(pathItem).map(([method, operation]) => {
+      if (!METHODS.has(method) || typeof operation !== 'object' || operation === null) return [method, operation];
+      const own = (operation as { responses?: Record<string, unknown> }).responses ?? {};
+      return [method, { ...operation, responses: { ...responsesFor(method), ...own } }];
+    }),
+  );
+}
+
+/**
+ * The public document: every service path under /api, their components merged, gaps listed.
+ * Each operation also documents what the gateway itself may answer (400, 408, 500 anywhere;
+ * 401, 429, 502, 504 where it proxies), with the one Error schema, so the document lists every
+ * status a client can get.
+ */
 export function mergeOpenApiDocuments(input: MergeInput): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = { ...input.ownPaths };
-  const components: Record<string, Record<string, unknown>> = {};
+  // The gateway's own Error first: its answers refer to it even when no service document came.
+  const components: Record<string, Record<string, unknown>> = { schemas: { Error: errorSchemaComponent() } };
   const tags = new Map<string, unknown>();
 
   for (const { document } of input.documents) {
@@ -28,7 +51,8 @@ export function mergeOpenApiDocuments(input: MergeInput): OpenApiDocument {
       const publicPath = `/api${path}`;
       // A service route the routing table does not reach is not part of the public API.
       if (!input.isRouted(publicPath)) continue;
-      paths[publicPath] = { ...paths[publicPath], ...operations };
+      const proxied = withResponses(operations, (method) => proxiedRouteResponses(input.authenticationFor(method, publicPath)));
+      paths[publicPath] = { ...paths[publicPath], ...proxied };
     }
     for (const [section, entries] of Object.entries(document.components ?? {})) {
       // Same name in two services (bearerAuth, shared shapes): the first definition wins.
@@ -38,6 +62,8 @@ export function mergeOpenApiDocuments(input: MergeInput): OpenApiDocument {
       if (typeof tag?.name === 'string' && !tags.has(tag.name)) tags.set(tag.name, tag);
     }
   }
+
+  for (const [path, pathItem] of Object.entries(paths)) paths[path] = withResponses(pathItem, () => GATEWAY_RESPONSES);
 
   return {
     openapi: '3.1.0',

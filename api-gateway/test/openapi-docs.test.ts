@@ -73,7 +73,7 @@ describe('GET /api/openapi.json', () => {
       '/health': expect.any(Object),
       '/api/openapi.json': expect.any(Object),
     });
-    expect(response.body.components.schemas).toEqual({ User: { type: 'object' }, Order: { type: 'object' } });
+    expect(response.body.components.schemas).toEqual({ Error: expect.any(Object), User: { type: 'object' }, Order: { type: 'object' } });
     expect(response.body.components.securitySchemes).toEqual({ bearerAuth });
     expect(response.body['x-unavailable-services']).toEqual(['catalog-service', 'payment-service', 'notification-service']);
   });
@@ -117,6 +117,69 @@ describe('GET /api/openapi.json', () => {
       await local.stop();
       await flaky.close();
     }
+  });
+});
+
+describe('GET /api/openapi.json: the answers of the gateway itself', () => {
+  const ERROR = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+  const catalogServiceDocument = {
+    openapi: '3.1.0',
+    info: { title: 'catalog-service', version: '1.0.0' },
+    paths: { '/products': { get: { summary: 'Browse', responses: { 200: { description: 'A page' } } } } },
+  };
+  let users: UpstreamStub;
+  let catalog: UpstreamStub;
+  let gateway: TestGateway;
+  let document: { paths: Record<string, Record<string, { responses: Record<string, { content?: unknown; headers?: Record<string, { required?: boolean }> }> }>>; components: { schemas: Record<string, unknown> } };
+  const responsesOf = (path: string, method: string) => document.paths[path]![method]!.responses;
+
+  beforeAll(async () => {
+    [users, catalog] = await Promise.all([startUpstreamStub(serving(userServiceDocument)), startUpstreamStub(serving(catalogServiceDocument))]);
+    gateway = await startTestGateway({ USER_SERVICE_URL: users.url, CATALOG_SERVICE_URL: catalog.url });
+    document = (await request(gateway.url).get('/api/openapi.json')).body;
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    await Promise.all([users.close(), catalog.close()]);
+  });
+
+  test('When a route is proxied, then it documents 429 with Retry-After and RateLimit headers, 502 and 504, each with the Error body', () => {
+    // Act
+    const responses = responsesOf('/api/users/{id}', 'get');
+
+    // Assert
+    for (const status of ['400', '429', '500', '502', '504']) expect(responses[status]!.content).toEqual(ERROR);
+    expect(responses['408']).toBeDefined();
+    expect(Object.keys(responses['429']!.headers!).sort()).toEqual(['RateLimit', 'RateLimit-Policy', 'Retry-After']);
+    expect(responses['429']!.headers!['Retry-After']!.required).toBe(true);
+  });
+
+  test('When a route needs a token, or takes an optional one, then 401 is documented; on a route that takes none it is not', () => {
+    // Assert
+    expect(responsesOf('/api/users/{id}', 'get')['401']!.content).toEqual(ERROR);
+    expect(responsesOf('/api/products', 'get')['401']!.content).toEqual(ERROR);
+    expect(responsesOf('/api/users', 'post')['401']).toBeUndefined();
+  });
+
+  test('When a service documents a status itself, then its description is kept', () => {
+    // Arrange
+    const own = { description: 'A page' };
+
+    // Assert
+    expect(responsesOf('/api/products', 'get')['200']).toEqual(own);
+  });
+
+  test("When the gateway's own routes are documented, then /ready declares 503 and every route 400 and 500", () => {
+    // Assert
+    expect(Object.keys(responsesOf('/ready', 'get')).sort()).toEqual(['200', '400', '408', '500', '503']);
+    expect(Object.keys(responsesOf('/health', 'get')).sort()).toEqual(['200', '400', '408', '500']);
+    expect(responsesOf('/health', 'get')['429']).toBeUndefined();
+  });
+
+  test('When the Error schema is documented, then it is code, message and optional details, and nothing else', () => {
+    // Assert
+    expect(document.components.schemas.Error).toMatchObject({ type: 'object', required: ['code', 'message'], additionalProperties: false });
   });
 });
 

@@ -23,6 +23,8 @@ describe('GET /openapi.json', () => {
     expect(res.status).toBe(200);
     const paths = Object.fromEntries(Object.entries(res.body.paths as Record<string, object>).map(([p, ops]) => [p, Object.keys(ops).sort()]));
     expect(paths).toEqual({
+      '/health': ['get'],
+      '/ready': ['get'],
       '/products': ['get', 'post'],
       '/products/{id}': ['get', 'patch'],
       '/products/{id}/stock-adjustments': ['post'],

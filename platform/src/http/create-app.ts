@@ -1,12 +1,12 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
 import type { ServiceHttpConfig } from '../config';
-import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiDocument } from '../openapi';
+import { createOpenApiRegistry, generateOpenApiDocument, z, type OpenApiDocument, type OpenAPIRegistry } from '../openapi';
 import { httpMetricsMiddleware, metricsHandler } from '../metrics';
 import type { RouteContext } from './define-route';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requestIdMiddleware } from './request-id';
-import { readinessHandler, type ReadinessChecks } from './readiness';
+import { readinessBody, readinessHandler, type ReadinessChecks } from './readiness';
 
 export interface AppOptions {
   /** Title of the service's OpenAPI document. */
@@ -46,6 +46,7 @@ export function createApp(options: AppOptions): Express & { openapi: OpenApiDocu
   const router: Router = express.Router();
   const registry = createOpenApiRegistry();
   const credentials = { gatewayToken: options.config.GATEWAY_TOKEN, serviceToken: options.config.SERVICE_TOKEN };
+  documentProbes(registry);
   options.routes({ router, registry, credentials });
   const openapi = generateOpenApiDocument(registry, options.title);
   app.get('/openapi.json', (_req, res) => {
@@ -56,6 +57,19 @@ export function createApp(options: AppOptions): Express & { openapi: OpenApiDocu
   app.use(notFoundHandler);
   app.use(errorHandler);
   return Object.assign(app, { openapi });
+}
+
+/** Documents /health and /ready, which every service answers outside defineRoute. */
+function documentProbes(registry: OpenAPIRegistry): void {
+  const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+  registry.registerPath({
+    method: 'get', path: '/health', summary: 'Liveness: the process answers', tags: ['probes'], security: [],
+    responses: { 200: json('Alive', z.object({ status: z.literal('ok') })) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/ready', summary: 'Readiness: every dependency check passes', tags: ['probes'], security: [],
+    responses: { 200: json('Ready', readinessBody), 503: json('A check failed or timed out: not-ready, each check says why', readinessBody) },
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
+import { errorBody } from '../openapi';
 import { callerOf, type Caller, type CallerCredentials } from './caller';
 
 /**
@@ -51,7 +52,37 @@ export interface RouteContext {
   credentials: CallerCredentials;
 }
 
-const ERROR_SCHEMA_DESCRIPTION = 'Error: { code, message, details? }';
+type DocumentedResponses = Record<string, ResponseConfig>;
+
+const RETRY_AFTER: ResponseConfig['headers'] = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } };
+
+/**
+ * The answers any route may give besides its own, from what the platform does for every route:
+ * input validation and the body parser (400), access (401, 403), the body parser's limits (413, 415; any method but
+ * GET may carry a body), a bug (500), a dependency down (503 with Retry-After). A route's own
+ * description of one of these wins; every error answer has the Error body.
+ */
+function platformResponses(def: Pick<RouteDefinition<unknown, unknown, unknown, Access, unknown>, 'method' | 'access' | 'body' | 'query' | 'params' | 'headers'>): DocumentedResponses {
+  const error = (description: string, headers?: ResponseConfig['headers']): ResponseConfig => ({
+    description,
+    ...(headers ? { headers } : {}),
+    content: { 'application/json': { schema: errorBody } },
+  });
+  const takesInput = def.body || def.query || def.params || def.headers || def.method !== 'get';
+  return {
+    ...(takesInput ? { 400: error('Invalid input (details.fields names each field), or a body that is not JSON') } : {}),
+    ...(def.access !== 'public' ? { 401: error('Missing or invalid credentials') } : {}),
+    ...(def.access === 'user' ? { 403: error('The caller is not a signed-in user (a service)') } : {}),
+    ...(def.method !== 'get'
+      ? {
+          413: error("Request body larger than the service accepts (createApp's bodyLimit, 100 kB by default): payload-too-large"),
+          415: error('Request body in a charset or content coding the service cannot read'),
+        }
+      : {}),
+    500: error('Internal error; the body carries no internals'),
+    503: error('A dependency (database, another service) is unavailable; retry later', RETRY_AFTER),
+  };
+}
 
 /**
  * Mounts one route and documents it from the same zod schemas, so the OpenAPI document cannot
@@ -64,14 +95,16 @@ export function defineRoute<
   A extends Access,
   H extends Schema | undefined = undefined,
 >(ctx: RouteContext, def: RouteDefinition<B, Q, P, A, H>): void {
-  const responses: Record<string, { description: string; content?: { 'application/json': { schema: Schema } } }> = {};
+  const responses = platformResponses(def);
   for (const [status, response] of Object.entries(def.responses)) {
-    responses[status] = response.schema
-      ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
-      : { description: response.description };
+    // Every error answer goes through the error handler, so its body is an Error unless the route says otherwise.
+    const schema = response.schema ?? (Number(status) >= 400 ? errorBody : undefined);
+    responses[status] = {
+      ...responses[status],
+      description: response.description,
+      ...(schema ? { content: { 'application/json': { schema } } } : {}),
+    };
   }
-  if (def.body || def.query || def.params || def.headers) responses['400'] ??= { description: `Invalid input. ${ERROR_SCHEMA_DESCRIPTION}` };
-  if (def.access !== 'public') responses['401'] ??= { description: 'Missing or invalid credentials' };
   ctx.registry.registerPath({
     method: def.method,
     path: def.path.replace(/:(\w+)/g, '{$1}'),

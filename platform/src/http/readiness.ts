@@ -1,10 +1,19 @@
 import type { Request, Response } from 'express';
+import { z } from '../openapi';
 
 /**
  * Named checks; each resolves when its dependency is usable and rejects otherwise. A check may
  * resolve with details to report (e.g. a breaker's state) without making the service unready.
  */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+/** What GET /ready answers, 200 or 503: the verdict and each check's result (with its details). */
+export const readinessBody = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.record(z.string(), z.looseObject({ ok: z.boolean(), error: z.string().optional() })),
+  })
+  .openapi('Readiness');
 
 /** GET /ready: 200 when every check passes, else 503; each check is bounded by timeoutMs. */
 export function readinessHandler(checks: ReadinessChecks, timeoutMs = 3000) {

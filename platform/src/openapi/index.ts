@@ -4,12 +4,36 @@ import { z } from 'zod';
 // Adds `.openapi()` to zod schemas (names, examples) once per process.
 extendZodWithOpenApi(z);
 
-/** A new registry with the bearer scheme every protected route refers to. */
+/**
+ * The body of every error answer, as the error handler sends it: `{ code, message, details? }`.
+ * Documented once, as components.schemas.Error, and referred to by every 4xx and 5xx.
+ */
+export const errorBody = z
+  .object({
+    code: z.string().openapi({ description: 'Stable kebab-case code clients switch on', example: 'validation-failed' }),
+    message: z.string(),
+    details: z.unknown().optional().openapi({ description: 'Extra facts, e.g. the invalid fields of a 400' }),
+  })
+  // Nothing else, ever: a stack or an internal address in an error answer is a leak.
+  .strict()
+  .openapi('Error');
+
+/** A new registry with the bearer scheme every protected route refers to and the Error schema. */
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.register('Error', errorBody);
   return registry;
 }
+
+/** The Error schema as JSON Schema, for documents not built from a registry (the gateway's own answers). */
+export function errorSchemaComponent(): Record<string, unknown> {
+  const schemas = generateOpenApiDocument(createOpenApiRegistry(), 'Error').components?.schemas ?? {};
+  return schemas.Error as Record<string, unknown>;
+}
+
+/** Where documents refer to the Error schema. */
+export const ERROR_SCHEMA_REF = { $ref: '#/components/schemas/Error' } as const;
 
 /** An OpenAPI 3.1 document type loose enough to merge documents from several services. */
 export interface OpenApiDocument {

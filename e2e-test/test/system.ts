@@ -164,7 +164,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
 
   for (const service of services) launch(service);
+  // Should the test process end without stop() (a crash, an unhandled error), its services must
+  // not outlive it: 'exit' handlers run synchronously, and kill() is synchronous.
+  const killOnExit = () => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.off('exit', killOnExit);
     stopping = true;
     await stack.stopAll([...children.values()]);
     await brokerProxy?.stop();

@@ -57,12 +57,16 @@ interface Product {
   currency: string;
 }
 
-/** A product of the sample catalog `./run stack` seeds, as anyone browsing the shop sees it. */
+let seeded: Product | undefined;
+
+/** A product of the sample catalog `./run stack` seeds, as anyone browsing the shop sees it (looked up once). */
 async function seededProduct(): Promise<Product> {
+  if (seeded) return seeded;
   const res = await call<{ items: Product[] }>('GET', '/products?limit=5');
   expect(res.status).toBe(200);
   expect(res.body.items.length).toBeGreaterThan(0);
-  return res.body.items[0]!;
+  seeded = res.body.items[0]!;
+  return seeded;
 }
 
 async function placeOrder(token: string, paymentMethodId: string, productId?: string, quantity = 2): Promise<string> {

@@ -73,12 +73,20 @@ export class Shop {
     return (res.json as { id: string }).id;
   }
 
-  /** A product of the sample catalog the stack seeds, as anyone browsing the shop sees it. */
-  async product(): Promise<Product> {
-    const res = await this.call('GET', '/products?limit=1');
-    const product = (res.json as { items?: Product[] } | undefined)?.items?.[0];
-    if (res.status !== 200 || !product) throw new Error(`list products: ${res.status} ${res.text}`);
-    return product;
+  private seeded: Promise<Product> | undefined;
+
+  /**
+   * A product of the sample catalog the stack seeds, as anyone browsing the shop sees it: looked
+   * up once, so every order of a suite buys the same product, whatever products its tests add.
+   */
+  product(): Promise<Product> {
+    this.seeded ??= this.call('GET', '/products?limit=1').then((res) => {
+      const product = (res.json as { items?: Product[] } | undefined)?.items?.[0];
+      if (res.status !== 200 || !product) throw new Error(`list products: ${res.status} ${res.text}`);
+      return product;
+    });
+    this.seeded.catch(() => (this.seeded = undefined));
+    return this.seeded;
   }
 
   /** Orders two of a seeded product. */

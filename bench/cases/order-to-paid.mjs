@@ -79,7 +79,8 @@ export async function measureOrderToPaid(run, system) {
     ? (await db.orders.query(`SELECT percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at) * 1000) AS p, max(extract(epoch FROM updated_at - created_at) * 1000) AS max FROM orders WHERE id = ANY($1::uuid[]) AND status = 'PAID'`, [ids])).rows[0]
     : {};
   const summary = latency.summary();
-  const leftPending = dbStatus.PENDING ?? 0;
+  // STOCK_RESERVED is order-service's internal step between reservation and charge: still in flight.
+  const leftPending = (dbStatus.PENDING ?? 0) + (dbStatus.STOCK_RESERVED ?? 0);
   log(`case 3: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms; ${leftPending} left PENDING`);
   await run.owned.amqp.close().catch(() => undefined);
   run.owned.amqp = undefined;

@@ -24,7 +24,7 @@ export async function drain(run, system, label, limitS) {
 async function backlog(run, { db }) {
   const count = async (pool, sql) => Number((await pool.query(sql)).rows[0].n);
   const [pendingOrders, orderOutbox, paymentOutbox, pendingNotifications] = await Promise.all([
-    count(db.orders, `SELECT count(*) AS n FROM orders WHERE status = 'PENDING'`),
+    count(db.orders, `SELECT count(*) AS n FROM orders WHERE status IN ('PENDING', 'STOCK_RESERVED')`),
     count(db.orders, `SELECT count(*) AS n FROM outbox_messages WHERE published_at IS NULL`),
     count(db.payments, `SELECT count(*) AS n FROM outbox_messages WHERE published_at IS NULL`),
     count(db.notifications, `SELECT count(*) AS n FROM notifications WHERE status = 'pending'`),

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const amqp = require('amqplib');
 
-const CONSUMING_SERVICES = ['order-service', 'payment-service', 'notification-service'];
+const CONSUMING_SERVICES = ['catalog-service', 'order-service', 'payment-service', 'notification-service'];
 
 /** Every queue the services declare on `exchange`: one per consumer, its dead-letter and retry queues. */
 export function queuesOf(exchange) {

@@ -82,7 +82,7 @@ export function renderReport(r, { outFile }) {
     out.push(`2. Order intake — ${c2.connections} connections, ${c2.warmupS} s warm-up then ${c2.measureS} s measured, ${c2.users} users (own token and card), new Idempotency-Key per request`);
     const o = c2.orders;
     const rows = [['what', 'per s', 'p50 ms', 'p99 ms', 'failed', 'CPU']];
-    rows.push(['POST /api/orders via gateway (201s)', fmt(o.rps, 0), fmt(o.latencyMs.p50, 2), fmt(o.latencyMs.p99, 2), String(o.non2xx + o.errors), `ms/order gw ${msOf(o, 'api-gateway')}, order ${msOf(o, 'order-service')}, user ${msOf(o, 'user-service')}, pay ${msOf(o, 'payment-service')}, notif ${msOf(o, 'notification-service')}, pg ${msOf(o, 'postgres')}, mq ${msOf(o, 'rabbitmq')}; others ${cpuOf(o, 'others')}%`]);
+    rows.push(['POST /api/orders via gateway (201s)', fmt(o.rps, 0), fmt(o.latencyMs.p50, 2), fmt(o.latencyMs.p99, 2), String(o.non2xx + o.errors), `ms/order gw ${msOf(o, 'api-gateway')}, order ${msOf(o, 'order-service')}, user ${msOf(o, 'user-service')}, catalog ${msOf(o, 'catalog-service')}, pay ${msOf(o, 'payment-service')}, notif ${msOf(o, 'notification-service')}, pg ${msOf(o, 'postgres')}, mq ${msOf(o, 'rabbitmq')}; others ${cpuOf(o, 'others')}%`]);
     if (c2.raw.pgbench?.tps) rows.push([`raw INSERT tx, pgbench -c ${c2.connections}`, fmt(c2.raw.pgbench.tps, 0), `avg ${fmt(c2.raw.pgbench.latencyAvgMs, 2)}`, '—', String(c2.raw.pgbench.failed), `postgres ${cpuOf(c2.raw.pgbench, 'postgres')}, pgbench ${cpuOf(c2.raw.pgbench, 'bench')}`]);
     else rows.push(['raw INSERT tx, pgbench', '—', '—', '—', '—', `skipped: ${c2.raw.pgbench?.skipped}`]);
     const n = c2.raw.nodePg;
@@ -105,7 +105,7 @@ export function renderReport(r, { outFile }) {
     out.push(table(rows));
     if (c3.cpuMsPerOrder) {
       const m = { cpuMsPerRequest: c3.cpuMsPerOrder };
-      out.push(`  CPU per order over the whole pipeline (sending + settle window), ms: gw ${msOf(m, 'api-gateway')}, order ${msOf(m, 'order-service')}, user ${msOf(m, 'user-service')}, pay ${msOf(m, 'payment-service')}, notif ${msOf(m, 'notification-service')}, postgres ${msOf(m, 'postgres')}, rabbitmq ${msOf(m, 'rabbitmq')}, smtp sink ${msOf(m, 'smtp-sink')}; others on the machine ${c3.cpuPercent?.others ?? '—'}%`);
+      out.push(`  CPU per order over the whole pipeline (sending + settle window), ms: gw ${msOf(m, 'api-gateway')}, order ${msOf(m, 'order-service')}, user ${msOf(m, 'user-service')}, catalog ${msOf(m, 'catalog-service')}, pay ${msOf(m, 'payment-service')}, notif ${msOf(m, 'notification-service')}, postgres ${msOf(m, 'postgres')}, rabbitmq ${msOf(m, 'rabbitmq')}, smtp sink ${msOf(m, 'smtp-sink')}; others on the machine ${c3.cpuPercent?.others ?? '—'}%`);
     }
     out.push(`  sent ${c3.sent}, accepted (201) ${c3.accepted}${Object.keys(c3.statuses).some((k) => k !== '201') ? ` ${JSON.stringify(c3.statuses)}` : ''}, PAID ${c3.paid}, payment failed ${c3.paymentFailed}, left PENDING ${c3.leftPending} (DB, after ${c3.settleSeconds} s settle, limit ${c3.settleLimitS} s)${c3.unsettledAtConsumer ? `, ${c3.unsettledAtConsumer} not seen settled` : ''}${c3.errors ? `, ${c3.errors} request errors` : ''}${c3.skippedInFlightCap ? `, ${c3.skippedInFlightCap} not sent (in-flight cap)` : ''}`);
   }

@@ -150,11 +150,11 @@ async function seededProductIds(system: RunningSystem): Promise<string[]> {
 export async function driveOrders(
   system: RunningSystem,
   customers: Customer[],
-  options: { count: number; durationMs: number; maxInFlight?: number; seqBase?: number },
+  options: { count: number; durationMs: number; maxInFlight?: number; seqBase?: number; products?: string[] },
 ): Promise<OrderAttempt[]> {
   const { count, durationMs, maxInFlight = 32, seqBase = 0 } = options;
   const interval = durationMs / count;
-  const products = await seededProductIds(system);
+  const products = options.products ?? (await seededProductIds(system));
   const startedAt = Date.now();
   const attempts: OrderAttempt[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -252,9 +252,9 @@ export function countServerErrors(attempts: OrderAttempt[], windows: FaultWindow
 // ---------------------------------------------------------------------------------------------
 // Read-only views of the services' databases
 
-/** Read-only connections to order-, payment- and notification-service's databases. */
+/** Read-only connections to catalog-, order-, payment- and notification-service's databases. */
 export class Databases {
-  private constructor(private readonly clients: Record<'orders' | 'payments' | 'notifications', Client>) {}
+  private constructor(private readonly clients: Record<'catalog' | 'orders' | 'payments' | 'notifications', Client>) {}
 
   static async open(system: RunningSystem): Promise<Databases> {
     const open = async (service: ServiceName) => {
@@ -265,10 +265,34 @@ export class Databases {
       return client;
     };
     return new Databases({
+      catalog: await open('catalog-service'),
       orders: await open('order-service'),
       payments: await open('payment-service'),
       notifications: await open('notification-service'),
     });
+  }
+
+  /**
+   * Per product: units on hand (stock + reserved) and held by reservations in catalog-service,
+   * units of PAID orders in order-service, and reservations still open.
+   */
+  async stockLedger(productIds: string[]): Promise<Map<string, { onHand: number; reserved: number; stock: number; paidUnits: number; openReservations: number }>> {
+    const [products, paid, open] = await Promise.all([
+      this.clients.catalog.query<{ id: string; stock: number; reserved: number }>('SELECT id, stock, reserved FROM products WHERE id = ANY($1::uuid[])', [productIds]),
+      this.clients.orders.query<{ product_id: string; units: number }>(
+        `SELECT l.product_id, sum(l.quantity)::int AS units FROM order_lines l JOIN orders o ON o.id = l.order_id
+          WHERE o.status = 'PAID' AND l.product_id = ANY($1::uuid[]) GROUP BY l.product_id`,
+        [productIds],
+      ),
+      this.clients.catalog.query<{ n: number }>("SELECT count(*)::int AS n FROM stock_reservations WHERE status = 'reserved'"),
+    ]);
+    const paidUnits = new Map(paid.rows.map((r) => [r.product_id, r.units]));
+    return new Map(
+      products.rows.map((p) => [
+        p.id,
+        { onHand: p.stock + p.reserved, reserved: p.reserved, stock: p.stock, paidUnits: paidUnits.get(p.id) ?? 0, openReservations: open.rows[0]!.n },
+      ]),
+    );
   }
 
   async orders(ids: string[]) {
@@ -277,6 +301,12 @@ export class Databases {
       [ids],
     );
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** How many of these products order-service's copy of the catalog holds (it learns of new ones by event). */
+  async knownToOrders(productIds: string[]): Promise<number> {
+    const { rows } = await this.clients.orders.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog_products WHERE id = ANY($1::uuid[])', [productIds]);
+    return rows[0]!.n;
   }
 
   /** Every order id in order-service's database. */
@@ -291,11 +321,11 @@ export class Databases {
     return rows.map((r) => r.key);
   }
 
-  /** Unpublished outbox rows of order- and payment-service. */
-  async outboxBacklog(): Promise<{ orders: number; payments: number }> {
+  /** Unpublished outbox rows of the services that publish events. */
+  async outboxBacklog(): Promise<{ catalog: number; orders: number; payments: number }> {
     const sql = 'SELECT count(*)::int AS n FROM outbox_messages WHERE published_at IS NULL';
-    const [o, p] = await Promise.all([this.clients.orders.query<{ n: number }>(sql), this.clients.payments.query<{ n: number }>(sql)]);
-    return { orders: o.rows[0]!.n, payments: p.rows[0]!.n };
+    const [c, o, p] = await Promise.all([this.clients.catalog, this.clients.orders, this.clients.payments].map((client) => client.query<{ n: number }>(sql)));
+    return { catalog: c!.rows[0]!.n, orders: o!.rows[0]!.n, payments: p!.rows[0]!.n };
   }
 
   async payments(orderIds: string[]) {
@@ -339,6 +369,8 @@ export function mailsByEventId(system: RunningSystem): Map<string, number> {
 export interface AcceptedOrder {
   orderId: string;
   card: CardKind;
+  /** It buys a product that may run out: REJECTED (out_of_stock, never charged) is then a right end too. */
+  mayRunOut?: boolean;
 }
 
 export interface Verdict {
@@ -352,29 +384,37 @@ export interface Verdict {
   problems: string[];
 }
 
-/** Checks every accepted order against what its card dictates. */
+/** What an order that met an empty shelf must end as: never charged, two mails. */
+const OUT_OF_STOCK = { status: 'REJECTED', payment: null, reason: 'out_of_stock' } as const;
+/** The mail that tells the customer how the order ended, by final status. */
+const MAIL_OF: Record<string, string> = { PAID: 'order.paid', PAYMENT_FAILED: 'order.payment_failed', REJECTED: 'order.rejected' };
+
+/** Checks every accepted order against what its card (or an empty shelf) dictates. */
 export async function judge(system: RunningSystem, dbs: Databases, accepted: AcceptedOrder[]): Promise<Verdict> {
   const ids = accepted.map((a) => a.orderId);
   const [orders, payments, notifications] = await Promise.all([dbs.orders(ids), dbs.payments(ids), dbs.notifications(ids)]);
   const mails = mailsByEventId(system);
   const verdict: Verdict = { accepted: accepted.length, settled: 0, pending: 0, doubleCharges: 0, duplicateMails: 0, problems: [] };
-  for (const { orderId, card } of accepted) {
-    const expected = CARDS[card];
-    const problems: string[] = [];
+  for (const { orderId, card, mayRunOut } of accepted) {
     const order = orders.get(orderId);
+    const rejected = !!mayRunOut && order?.status === 'REJECTED';
+    const expected = rejected ? OUT_OF_STOCK : CARDS[card];
+    const problems: string[] = [];
     if (!order) problems.push('order missing');
     else {
-      if (order.status === 'PENDING') verdict.pending++;
+      if (order.status === 'PENDING' || order.status === 'STOCK_RESERVED') verdict.pending++;
       if (order.status !== expected.status || (expected.reason && order.failure_reason !== expected.reason)) {
         problems.push(`status ${order.status}${order.failure_reason ? `/${order.failure_reason}` : ''}`);
       }
     }
     const charged = payments.get(orderId) ?? [];
     verdict.doubleCharges += Math.max(0, charged.length - 1);
-    if (charged.length === 0) problems.push('no payment');
+    if (expected.payment === null) {
+      if (charged.length > 0) problems.push(`charged though ${expected.status}`);
+    } else if (charged.length === 0) problems.push('no payment');
     else if (charged.some((p) => p.status !== expected.payment)) problems.push(`payment ${charged.map((p) => p.status).join(',')}`);
 
-    const wantedTypes = ['order.created', expected.status === 'PAID' ? 'order.paid' : 'order.payment_failed'];
+    const wantedTypes = ['order.created', MAIL_OF[expected.status]];
     const rows = notifications.get(orderId) ?? [];
     for (const type of new Set([...wantedTypes, ...rows.map((r) => r.event_type)])) {
       const ofType = rows.filter((r) => r.event_type === type);

@@ -11,8 +11,12 @@
 // - 503 user-service-unavailable (with Retry-After) while user-service is down, and while
 //   order-service's breaker stays open after it returns (BREAKER_RESET_TIMEOUT_MS): the
 //   documented refusal; those orders are never created (checked in the database).
-// Nothing else: a broker outage, or the death of payment- or notification-service, must not
-// cost a single request its 201.
+// Nothing else: a broker outage, or the death of catalog-, payment- or notification-service,
+// must not cost a single request its 201.
+//
+// The stream buys products the suite creates: three that never run out and one scarce one, whose
+// orders end REJECTED (out_of_stock, never charged) once it is sold out. At the end every
+// product's stock is conserved exactly: on hand = initial − units of PAID orders, nothing held.
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,6 +24,7 @@ import { MessageCollector, TEST_BROKER_URL, waitFor, type CollectedMessage } fro
 import {
   acceptedOrderId,
   BrokerProbe,
+  call,
   consumedCounts,
   countServerErrors,
   Databases,
@@ -38,6 +43,7 @@ import {
   type ServerErrors,
   type Verdict,
 } from './chaos-kit';
+import { mintToken } from './security-tokens';
 import { MESSAGING_SERVICES, startSystem, type RunningSystem, type ServiceName } from './system';
 
 // Per scenario: ORDERS orders spread over LOAD_MS, the fault starting FAULT_AT_MS into the stream.
@@ -54,12 +60,18 @@ const BREAKER_RESET_TIMEOUT_MS = 3000;
 // to 'SIGTERM' once closeServer ends busy keep-alive connections after their current response.
 const USER_SERVICE_STOP_SIGNAL: NodeJS.Signals = 'SIGKILL';
 const RETRY_QUEUES = 3; // RETRY_DELAYS_MS of startSystem: 200,400,800
+// The stream's products: three that never run out, one that does within the first scenarios.
+const PLENTY_STOCK = 1_000_000;
+const SCARCE_STOCK = 60;
 
 let system: RunningSystem;
 let dbs: Databases;
 let probe: BrokerProbe;
 let events: MessageCollector;
 let customers: Customer[];
+/** The products the stream buys (id → initial stock); the last one is scarce. */
+const products = new Map<string, number>();
+let scarceProduct = '';
 const everyAccepted: AcceptedOrder[] = [];
 // Duplicate mails the scenarios saw (and allowed); the final check makes sure none came later.
 let duplicateMailsSeen = 0;
@@ -90,6 +102,18 @@ beforeAll(async () => {
   events = await MessageCollector.bindTo(TEST_BROKER_URL, system.exchange);
   customers = [];
   for (const name of ['Ada', 'Brian', 'Chloe']) customers.push(await newCustomer(system, name));
+  const admin = await mintToken(system.services.find((s) => s.name === 'api-gateway')!.env.JWT_SECRET!, { role: 'admin' });
+  for (const [i, stock] of [PLENTY_STOCK, PLENTY_STOCK, PLENTY_STOCK, SCARCE_STOCK].entries()) {
+    const created = await call<{ id: string }>(system, 'POST', '/products', {
+      token: admin,
+      body: { sku: `CHAOS-${i}-${randomUUID().slice(0, 8)}`, name: `Chaos product ${i}`, priceCents: 1000 + i * 250, currency: 'EUR', stock },
+    });
+    if (created.status !== 201) throw new Error(`creating a product answered ${created.status} ${JSON.stringify(created.body)}`);
+    products.set(created.body.id, stock);
+    scarceProduct = created.body.id;
+  }
+  // order-service learns of new products by event: the stream starts once it knows them all.
+  await waitFor(async () => (await dbs.knownToOrders([...products.keys()])) === products.size, { timeoutMs: 10_000, what: "order-service's copy of the new products" });
 }, 120_000);
 
 afterAll(async () => {
@@ -137,7 +161,7 @@ async function runScenario(
   const count = options.count ?? ORDERS;
   const base = seqBase;
   seqBase += count;
-  const stream = driveOrders(system, customers, { count, durationMs: options.durationMs ?? LOAD_MS, seqBase: base });
+  const stream = driveOrders(system, customers, { count, durationMs: options.durationMs ?? LOAD_MS, seqBase: base, products: [...products.keys()] });
   const windows = await fault();
   const attempts = await stream;
   if (options.after) {
@@ -150,7 +174,7 @@ async function runScenario(
 
   const accepted = attempts.flatMap((a) => {
     const orderId = acceptedOrderId(a);
-    return orderId ? [{ orderId, card: a.card }] : [];
+    return orderId ? [{ orderId, card: a.card, mayRunOut: buys(a, scarceProduct) }] : [];
   });
   everyAccepted.push(...accepted);
   const { verdict, ms } = await settle(system, dbs, accepted, options.settleTimeoutMs ?? SETTLE_TIMEOUT_MS);
@@ -203,7 +227,7 @@ function expectClean(result: ScenarioResult, allowed: { duplicateMails?: number;
     duplicateMailsOverBound: 0,
     unexpected5xx: 0,
     orphans: [],
-    dead: allowed.dead ?? { 'order-service': 0, 'payment-service': 0, 'notification-service': 0 },
+    dead: allowed.dead ?? { 'catalog-service': 0, 'order-service': 0, 'payment-service': 0, 'notification-service': 0 },
     crashes: [],
   });
 }
@@ -226,7 +250,7 @@ function killAndRestart(service: ServiceName, onRestarted: (ms: number) => void)
 }
 
 describe('the system under faults, with orders streaming through the gateway', () => {
-  for (const service of ['order-service', 'payment-service', 'notification-service'] as const) {
+  for (const service of ['catalog-service', 'order-service', 'payment-service', 'notification-service'] as const) {
     test(`When ${service} is killed with SIGKILL and restarted, then no order is lost, charged twice or mailed twice`, async () => {
       let restartMs = 0;
       const result = await runScenario(`kill -9 ${service}`, killAndRestart(service, (ms) => (restartMs = ms)), {
@@ -283,7 +307,7 @@ describe('the system under faults, with orders streaming through the gateway', (
 
     expectClean(result);
     for (const name of MESSAGING_SERVICES) expect(await isReady(name)).toBe(true);
-    expect(await dbs.outboxBacklog()).toEqual({ orders: 0, payments: 0 });
+    expect(await dbs.outboxBacklog()).toEqual({ catalog: 0, orders: 0, payments: 0 });
   });
 
   test('When user-service is down, then orders are refused fast with 503, none is half-created, and orders flow again after its restart', async () => {
@@ -311,12 +335,12 @@ describe('the system under faults, with orders streaming through the gateway', (
           const more: OrderAttempt[] = [];
           const deadline = Date.now() + 2 * BREAKER_RESET_TIMEOUT_MS + 10_000;
           while (!more.some((a) => a.first.status === 201 && a.first.startedAt > readyAt) && Date.now() < deadline) {
-            more.push(...(await driveOrders(system, customers, { count: 1, durationMs: 1, seqBase: base + more.length })));
+            more.push(...(await driveOrders(system, customers, { count: 1, durationMs: 1, seqBase: base + more.length, products: [...products.keys()] })));
             // Pacing of this probe load: an order every 300 ms (how long it took is what is measured).
             await sleep(300);
           }
           refusals.to = Math.min(...[...stream, ...more].filter((a) => a.first.status === 201 && a.first.startedAt > readyAt).map((a) => a.first.startedAt));
-          more.push(...(await driveOrders(system, customers, { count: 5, durationMs: 500, seqBase: base + more.length })));
+          more.push(...(await driveOrders(system, customers, { count: 5, durationMs: 500, seqBase: base + more.length, products: [...products.keys()] })));
           return more;
         },
         details: (r) => {
@@ -384,10 +408,10 @@ describe('the system under faults, with orders streaming through the gateway', (
     await waitForQuiet();
 
     // Every original event once more, newest first: results before the orders they settle,
-    // order.paid before order.created.
+    // order.paid before order.created, stock results before the orders they reserve for.
     const originals = uniqueById(events.messages.slice(firstEvent));
     const before = await consumedCounts(system);
-    const deliveries: Record<string, number> = { 'order-service': 0, 'payment-service': 0, 'notification-service': 0 };
+    const deliveries: Record<string, number> = Object.fromEntries(MESSAGING_SERVICES.map((s) => [s, 0]));
     for (const msg of [...originals].reverse()) {
       await republish(msg);
       replayed++;
@@ -404,9 +428,9 @@ describe('the system under faults, with orders streaming through the gateway', (
     process.stdout.write(`${line}\n    ${replayed} events replayed newest first; dead-lettered ${JSON.stringify(dead)}\n`);
 
     expect(originals.map((m) => m.routingKey).sort()).toEqual(
-      expect.arrayContaining(['order.created', 'payment.succeeded', 'payment.failed', 'order.paid', 'order.payment_failed']),
+      expect.arrayContaining(['order.created', 'stock.reserved', 'order.stock_confirmed', 'payment.succeeded', 'payment.failed', 'order.paid', 'order.payment_failed']),
     );
-    expectClean({ ...result, verdict: after.verdict, dead }, { dead: { 'order-service': 1, 'payment-service': 1, 'notification-service': 1 } });
+    expectClean({ ...result, verdict: after.verdict, dead }, { dead: Object.fromEntries(MESSAGING_SERVICES.map((s) => [s, 1])) });
     // The dead queues hold exactly the poison messages, each with the reason it was parked.
     for (const service of MESSAGING_SERVICES) {
       const parked = await probe.drainDead(service);
@@ -423,19 +447,40 @@ describe('the system under faults, with orders streaming through the gateway', (
     report.push(`${line} (5xx: see the scenarios)`);
     process.stdout.write(`${line}\n`);
 
+    // Conservation, per product: units on hand = initial − units of PAID orders; none held.
+    const ledger = await dbs.stockLedger([...products.keys()]);
+    const unbalanced = [...products].flatMap(([id, initial]) => {
+      const entry = ledger.get(id)!;
+      return entry.onHand === initial - entry.paidUnits && entry.reserved === 0 && entry.stock >= 0 ? [] : [{ id, initial, ...entry }];
+    });
+    const statuses = await dbs.orders(everyAccepted.map((a) => a.orderId));
+    const rejected = [...statuses.values()].filter((o) => o.status === 'REJECTED').length;
+    const scarce = ledger.get(scarceProduct)!;
+    process.stdout.write(
+      `stock: scarce product ${SCARCE_STOCK} → ${scarce.stock} left, ${scarce.paidUnits} sold, ${rejected} orders REJECTED; ` +
+        `plenty: ${[...ledger.values()].slice(0, 3).map((e) => e.paidUnits).join('/')} units sold; open reservations ${scarce.openReservations}\n`,
+    );
+
     expect({
       lost: verdict.accepted - verdict.settled,
       doubleCharges: verdict.doubleCharges,
       duplicateMailsSinceTheScenarios: verdict.duplicateMails - duplicateMailsSeen,
       orphans,
       crashes: system.unexpectedExits,
+      unbalanced,
+      openReservations: scarce.openReservations,
     }).toEqual({
       lost: 0,
       doubleCharges: 0,
       duplicateMailsSinceTheScenarios: 0,
       orphans: [],
       crashes: [],
+      unbalanced: [],
+      openReservations: 0,
     });
+    // The scarce product sold out during the run, so the REJECTED path was taken under the faults.
+    expect(rejected).toBeGreaterThan(0);
+    expect(scarce.paidUnits).toBeLessThanOrEqual(SCARCE_STOCK);
   });
 });
 
@@ -468,9 +513,22 @@ function uniqueById(messages: CollectedMessage[]): CollectedMessage[] {
 
 /** The consuming services a routing key reaches (the bindings of README's event table). */
 function consumersOf(routingKey: string): string[] {
-  if (routingKey === 'order.created') return ['payment-service', 'notification-service'];
-  if (routingKey.startsWith('payment.')) return ['order-service'];
-  return ['notification-service'];
+  const consumers: Record<string, string[]> = {
+    'order.created': ['catalog-service', 'notification-service'],
+    'order.stock_confirmed': ['payment-service'],
+    'order.paid': ['catalog-service', 'notification-service'],
+    'order.payment_failed': ['catalog-service', 'notification-service'],
+    'order.cancelled': ['catalog-service', 'payment-service', 'notification-service'],
+    'order.refund_requested': ['payment-service'],
+  };
+  if (routingKey.startsWith('payment.') || routingKey.startsWith('stock.')) return ['order-service'];
+  if (routingKey.startsWith('product.')) return ['order-service'];
+  return consumers[routingKey] ?? ['notification-service'];
+}
+
+/** True when the attempt's order buys the product. */
+function buys(attempt: OrderAttempt, productId: string): boolean {
+  return (attempt.body as { items: Array<{ productId: string }> }).items.some((item) => item.productId === productId);
 }
 
 /** An exact copy of a captured event, published to the exchange like the original. */
@@ -490,8 +548,12 @@ async function republish(msg: CollectedMessage): Promise<void> {
 async function sendPoison(): Promise<Record<string, string>> {
   const marks: Record<string, string> = {};
   const bodies: Record<string, [string, string]> = {
+    'catalog-service': [
+      'order.created',
+      JSON.stringify({ id: randomUUID(), type: 'order.created', version: 1, occurredAt: new Date().toISOString(), payload: { orderId: 'nope', items: [] } }),
+    ],
     'order-service': ['payment.succeeded', '{"id": "this is not JSON'],
-    'payment-service': ['order.created', JSON.stringify({ id: 'not-a-uuid', type: 'order.created', version: 1, payload: {} })],
+    'payment-service': ['order.stock_confirmed', JSON.stringify({ id: 'not-a-uuid', type: 'order.stock_confirmed', version: 1, payload: {} })],
     'notification-service': [
       'order.paid',
       JSON.stringify({ id: randomUUID(), type: 'order.paid', version: 1, occurredAt: new Date().toISOString(), payload: { orderId: 'nope' } }),

@@ -155,7 +155,7 @@ describe('the order flow through the gateway', () => {
     expect(notifications.body.items.filter((n) => n.orderId === paidOrderId)).toEqual([]);
   });
 
-  test('When an order is paid, then one trace spans gateway → order (→ user lookup) → payment → order → notification', async () => {
+  test('When an order is paid, then one trace spans gateway → order (→ user lookup) → catalog → order → payment → order → notification', async () => {
     const gatewaySpan = await eventually(
       async () => system.spans.find((s) => s.service === 'api-gateway' && s.name === 'POST /api/orders' && s.traceId && system.spans.some((o) => o.traceId === s.traceId && o.name === 'order.paid receive')),
       'the spans of the paid order',
@@ -163,12 +163,14 @@ describe('the order flow through the gateway', () => {
 
     const trace = system.spans.filter((s) => s.traceId === gatewaySpan.traceId);
     const services = new Set(trace.map((s) => s.service));
-    expect([...services].sort()).toEqual(['api-gateway', 'notification-service', 'order-service', 'payment-service', 'user-service']);
+    expect([...services].sort()).toEqual(['api-gateway', 'catalog-service', 'notification-service', 'order-service', 'payment-service', 'user-service']);
     const receives = trace.filter((s) => s.name.endsWith(' receive')).map((s) => `${s.service}:${s.name}`);
     expect(receives).toEqual(
       expect.arrayContaining([
-        'payment-service:order.created receive',
+        'catalog-service:order.created receive',
         'notification-service:order.created receive',
+        'order-service:stock.reserved receive',
+        'payment-service:order.stock_confirmed receive',
         'order-service:payment.succeeded receive',
         'notification-service:order.paid receive',
       ]),

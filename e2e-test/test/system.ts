@@ -36,8 +36,8 @@ interface SmtpSink {
 /** The processes of the system, by folder name. */
 export type ServiceName = 'api-gateway' | 'user-service' | 'catalog-service' | 'order-service' | 'payment-service' | 'notification-service';
 
-/** The services that consume events: each has its queue `<exchange>.<service>` (catalog-service only publishes). */
-export const MESSAGING_SERVICES = ['order-service', 'payment-service', 'notification-service'] as const;
+/** The services that consume events: each has its queue `<exchange>.<service>`. */
+export const MESSAGING_SERVICES = ['catalog-service', 'order-service', 'payment-service', 'notification-service'] as const;
 
 /** A process exit the test did not ask for (a crash). */
 export interface UnexpectedExit {

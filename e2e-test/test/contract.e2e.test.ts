@@ -29,6 +29,7 @@ interface Context {
   spareCard: { id: string };
   paidOrder: { id: string };
   pendingOrder: { id: string };
+  rejectedOrder: { id: string };
   payment: { id: string };
 }
 
@@ -135,6 +136,8 @@ const EXERCISES: Exercise[] = [
   { name: 'place an order', method: 'POST', path: '/api/orders', who: 'alice', body: anOrder, headers: { 'idempotency-key': randomUUID() }, status: 201, keep: (c, b) => (c.paidOrder = { id: b.id }) },
   { name: 'place an order to cancel', method: 'POST', path: '/api/orders', who: 'alice', body: anOrder, status: 201, keep: (c, b) => (c.pendingOrder = { id: b.id }) },
   { name: 'cancel it', method: 'POST', path: (c) => `/api/orders/${c.pendingOrder.id}/cancel`, who: 'alice', status: 200 },
+  // More than any seeded product has: the reservation fails and the order ends REJECTED.
+  { name: 'place an order the shelf cannot fill', method: 'POST', path: '/api/orders', who: 'alice', body: (c: Context) => ({ items: [{ productId: c.product.id, quantity: 1000 }], paymentMethodId: c.card.id }), status: 201, keep: (c, b) => (c.rejectedOrder = { id: b.id }) },
   { name: "cancel someone else's order", method: 'POST', path: (c) => `/api/orders/${c.pendingOrder.id}/cancel`, who: 'bob', status: 404 },
   { name: 'cancel an order id that is no uuid', method: 'POST', path: `/api/orders/${NOT_A_UUID}/cancel`, who: 'alice', status: 400, invalidRequest: true },
   { name: 'order an unknown product', method: 'POST', path: '/api/orders', who: 'alice', body: (c: Context) => ({ items: [{ productId: randomUUID(), quantity: 1 }], paymentMethodId: c.card.id }), status: 422 },
@@ -148,10 +151,12 @@ const EXERCISES: Exercise[] = [
   { name: 'an order id that is no uuid', method: 'GET', path: `/api/orders/${NOT_A_UUID}`, who: 'alice', status: 400, invalidRequest: true },
 ];
 
-// After the first order is PAID (the test waits for it).
+// After the first order is PAID and the unfillable one REJECTED (the test waits for both).
 const AFTER_PAYMENT: Exercise[] = [
-  { name: 'cancel a paid order', method: 'POST', path: (c) => `/api/orders/${c.paidOrder.id}/cancel`, who: 'alice', status: 409 },
+  { name: 'a rejected order', method: 'GET', path: (c) => `/api/orders/${c.rejectedOrder.id}`, who: 'alice', status: 200 },
+  { name: 'cancel a rejected order', method: 'POST', path: (c) => `/api/orders/${c.rejectedOrder.id}/cancel`, who: 'alice', status: 409 },
   { name: "an order's payments", method: 'GET', path: (c) => `/api/payments?orderId=${c.paidOrder.id}`, who: 'alice', status: 200, keep: (c, b) => (c.payment = { id: b.items[0].id }) },
+  { name: 'cancel a paid order (it is refunded)', method: 'POST', path: (c) => `/api/orders/${c.paidOrder.id}/cancel`, who: 'alice', status: 200 },
   { name: 'payments without an order id', method: 'GET', path: '/api/payments', who: 'alice', status: 400, invalidRequest: true },
   { name: 'payments without a token', method: 'GET', path: (c) => `/api/payments?orderId=${c.paidOrder.id}`, who: 'anonymous', status: 401, invalidRequest: true },
   { name: 'one payment', method: 'GET', path: (c) => `/api/payments/${c.payment.id}`, who: 'alice', status: 200 },
@@ -284,15 +289,17 @@ describe('the API contract, checked by Prism through the gateway', () => {
   test('When every route is exercised through Prism, then every answer matches the document', async () => {
     const failures = await runExercises(EXERCISES);
     // Without a placed order there is nothing to wait for: its failure is in the list already.
-    if (ctx.paidOrder) {
-      await waitFor(
-      async () => {
-        const order = (await (await call('GET', `/api/orders/${ctx.paidOrder.id}`, ctx.tokens.alice)).json()) as { status: string };
-        return order.status === 'PAID' ? order : undefined;
-      },
-        { timeoutMs: 20_000, intervalMs: 200, what: 'the first order to be PAID' },
+    const reaches = (order: { id: string } | undefined, status: string) =>
+      order &&
+      waitFor(
+        async () => {
+          const read = (await (await call('GET', `/api/orders/${order.id}`, ctx.tokens.alice)).json()) as { status: string };
+          return read.status === status ? read : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200, what: `order ${order.id} to be ${status}` },
       );
-    }
+    await reaches(ctx.paidOrder, 'PAID');
+    await reaches(ctx.rejectedOrder, 'REJECTED');
     failures.push(...(await runExercises(AFTER_PAYMENT)));
 
     expect(failures).toEqual([]);

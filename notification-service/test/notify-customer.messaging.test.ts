@@ -255,4 +255,33 @@ describe('poison messages', () => {
       await dead.close();
     }
   });
+  test('When a rejection, cancellation or refund carries values the mail cannot word, then it is parked in the dead queue and no mail is sent', async () => {
+    const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, sut.service.bus.topology.deadQueue);
+    try {
+      const poisoned = [
+        buildOrderRejected({ reason: 'fraud_suspected' }),
+        buildOrderRejected({ unavailable: [] }),
+        buildOrderCancelled({ previousStatus: 'SHIPPED' }),
+        buildOrderRefunded({ paymentId: null }),
+      ];
+      const mailsBefore = sut.smtp.mails.length;
+
+      for (const event of poisoned) await sut.publish(event);
+      const healthy = buildOrderRefunded();
+      await sut.publish(healthy);
+
+      await dead.waitForCount(poisoned.length);
+      await sut.smtp.waitForMailsTo(recipientOf(healthy));
+      expect(dead.messages.map((m) => m.headers['x-error'])).toEqual([
+        expect.stringContaining('reason'),
+        expect.stringContaining('unavailable'),
+        expect.stringContaining('previousStatus'),
+        expect.stringContaining('paymentId'),
+      ]);
+      expect(sut.smtp.mails.length).toBe(mailsBefore + 1);
+      for (const event of poisoned) expect(await notificationsOf(event.payload.userId)).toEqual([]);
+    } finally {
+      await dead.close();
+    }
+  });
 });

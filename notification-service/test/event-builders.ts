@@ -36,5 +36,26 @@ export function buildOrderPaymentFailed(overrides: Record<string, unknown> = {})
   return createEnvelope('order.payment_failed', 1, { ...orderBase(overrides), reason: 'card_declined', ...overrides });
 }
 
+export function buildOrderRejected(overrides: Record<string, unknown> = {}) {
+  return createEnvelope('order.rejected', 1, {
+    ...orderBase(overrides),
+    reason: 'out_of_stock',
+    unavailable: [
+      { productId: randomUUID(), sku: 'BOOK-1', name: 'The Art of Computer Programming', requested: 2, available: 1 },
+      { productId: randomUUID(), sku: 'MUG-7', name: 'Mug', requested: 1, available: 0 },
+    ],
+    ...overrides,
+  });
+}
+
+/** A cancelled PENDING order by default; pass { previousStatus: 'PAID', paymentId } for a paid one. */
+export function buildOrderCancelled(overrides: Record<string, unknown> = {}) {
+  return createEnvelope('order.cancelled', 1, { ...orderBase(overrides), previousStatus: 'PENDING', paymentId: null, ...overrides });
+}
+
+export function buildOrderRefunded(overrides: Record<string, unknown> = {}) {
+  return createEnvelope('order.refunded', 1, { ...orderBase(overrides), paymentId: randomUUID(), ...overrides });
+}
+
 /** The address a built event mails to. */
 export const recipientOf = (event: { payload: { customer: { email: string } } }) => event.payload.customer.email;

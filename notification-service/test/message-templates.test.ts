@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { orderRef, renderOrderCreated, renderOrderPaid, renderPaymentFailed } from '../src/domain/message-templates';
+import { orderRef, renderOrderCancelled, renderOrderCreated, renderOrderPaid, renderOrderRefunded, renderOrderRejected, renderPaymentFailed } from '../src/domain/message-templates';
 import { formatMoney } from '../src/domain/money-format';
 import { describePaymentFailure, UNKNOWN_PAYMENT_FAILURE } from '../src/domain/payment-failure-reasons';
 
@@ -111,12 +111,95 @@ describe('renderPaymentFailed', () => {
       renderOrderCreated({ orderId, customer, items: [{ name: 'Mug', quantity: 1, unitPriceCents: 500 }], totalCents: 500, currency: 'EUR' }),
       renderOrderPaid({ orderId, customer, paymentId: 'p', totalCents: 500, currency: 'EUR' }),
       renderPaymentFailed({ orderId, customer, reason: 'x', totalCents: 500, currency: 'EUR' }),
+      renderOrderRejected({ orderId, customer, unavailable: [{ sku: 'MUG-7', name: 'Mug', requested: 1, available: 0 }] }),
+      renderOrderCancelled({ orderId, customer, previousStatus: 'PAID', paymentId: 'p', totalCents: 500, currency: 'EUR' }),
+      renderOrderRefunded({ orderId, customer, paymentId: 'p', totalCents: 500, currency: 'EUR' }),
     ];
 
     for (const message of messages) {
       expect(message.text).not.toMatch(/<[a-z/!]/i);
       expect(message.subject).not.toMatch(/[\r\n]/);
     }
+  });
+});
+
+describe('renderOrderRejected', () => {
+  test('When an out-of-stock order is rendered, then each missing item shows what was asked and what is left, and the customer reads they were not charged', () => {
+    const message = renderOrderRejected({
+      orderId,
+      customer,
+      unavailable: [
+        { sku: 'BOOK-1', name: 'Book', requested: 3, available: 1 },
+        { sku: 'MUG-7', name: 'Mug', requested: 1, available: 0 },
+      ],
+    });
+
+    expect(message.subject).toBe('We could not fulfil your order 1A2B3C4D');
+    expect(message.text).toContain('Hello Ada Lovelace,');
+    expect(message.text).toContain('\n- Book: you asked for 3, 1 available\n- Mug: you asked for 1, 0 available\n');
+    expect(message.text).toContain('You have not been charged.');
+    expect(message.text).toContain(`Order reference: ${orderId}`);
+  });
+
+  test('When an item name carries line breaks, then each item stays on one line and no line can pose as another item', () => {
+    const message = renderOrderRejected({
+      orderId,
+      customer: { ...customer, name: 'Mallory\r\nBcc: victim@example.test' },
+      unavailable: [{ sku: 'MUG-7', name: 'Mug\n- Book: you asked for 1, 9\u2028available', requested: 2, available: 1 }],
+    });
+
+    expect(message.text).toContain('Hello Mallory Bcc: victim@example.test,');
+    expect(message.text.split('\n').filter((line) => line.startsWith('- '))).toEqual(['- Mug - Book: you asked for 1, 9 available: you asked for 2, 1 available']);
+  });
+
+  test('When an item name is blank, then its SKU names it', () => {
+    const message = renderOrderRejected({ orderId, customer, unavailable: [{ sku: 'MUG-7', name: ' \n', requested: 2, available: 1 }] });
+
+    expect(message.text).toContain('\n- MUG-7: you asked for 2, 1 available\n');
+  });
+});
+
+describe('renderOrderCancelled', () => {
+  test('When a paid order is cancelled, then the mail says the payment of the order total will be refunded', () => {
+    const message = renderOrderCancelled({ orderId, customer, previousStatus: 'PAID', paymentId: 'pay-1', totalCents: 4498, currency: 'EUR' });
+
+    expect(message.subject).toBe('Your order 1A2B3C4D is cancelled');
+    expect(message.text).toContain('your order 1A2B3C4D has been cancelled.');
+    expect(message.text).toContain('Your payment of €44.98 will be refunded');
+    expect(message.text).toContain('Payment reference: pay-1\nOrder reference: 1a2b3c4d-0000-4000-8000-000000000000');
+    expect(message.text).not.toContain('If a payment for it went through');
+  });
+
+  test('When a pending order is cancelled, then the mail does not claim nothing was charged but says a payment that went through is refunded', () => {
+    const message = renderOrderCancelled({ orderId, customer, previousStatus: 'PENDING', paymentId: null, totalCents: 4498, currency: 'EUR' });
+
+    expect(message.subject).toBe('Your order 1A2B3C4D is cancelled');
+    expect(message.text).toContain('If a payment for it went through, it will be refunded automatically.');
+    expect(message.text).not.toMatch(/not been charged|nothing was charged|Payment reference/);
+    expect(message.text).not.toContain('€44.98');
+  });
+
+  test('When the name carries line breaks, then the greeting stays on one line', () => {
+    const message = renderOrderCancelled({ orderId, customer: { ...customer, name: 'Eve\nPayment reference: fake' }, previousStatus: 'PENDING', paymentId: null, totalCents: 1, currency: 'EUR' });
+
+    expect(message.text.split('\n')[0]).toBe('Hello Eve Payment reference: fake,');
+    expect(message.text.split('\n').filter((line) => line.startsWith('Payment reference:'))).toEqual([]);
+  });
+});
+
+describe('renderOrderRefunded', () => {
+  test('When a refund is rendered, then the subject and the body carry the amount in the currency of the order and the payment reference', () => {
+    const message = renderOrderRefunded({ orderId, customer, paymentId: 'pay-1', totalCents: 129_900, currency: 'JPY' });
+
+    expect(message.subject).toBe('Refund of ¥129,900 for order 1A2B3C4D');
+    expect(message.text).toContain('we have refunded your payment of ¥129,900 for order 1A2B3C4D.');
+    expect(message.text).toContain('Payment reference: pay-1\nOrder reference: 1a2b3c4d-0000-4000-8000-000000000000');
+  });
+
+  test('When the name carries line breaks, then no line of the body can pose as a reference', () => {
+    const message = renderOrderRefunded({ orderId, customer: { ...customer, name: 'Eve\r\nPayment reference: fake' }, paymentId: 'pay-1', totalCents: 500, currency: 'EUR' });
+
+    expect(message.text.split('\n').filter((line) => line.startsWith('Payment reference:'))).toEqual(['Payment reference: pay-1']);
   });
 });
 

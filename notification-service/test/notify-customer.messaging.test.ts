@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { MessageCollector, TEST_BROKER_URL, waitFor } from '@shop/platform/testing';
 import request from 'supertest';
-import { buildOrderCreated, buildOrderPaid, buildOrderPaymentFailed, recipientOf } from './event-builders';
+import { buildOrderCancelled, buildOrderCreated, buildOrderPaid, buildOrderPaymentFailed, buildOrderRefunded, buildOrderRejected, recipientOf } from './event-builders';
 import { asUser, startNotificationServiceUnderTest, type NotificationServiceUnderTest } from './harness';
 import { bodyOf, headerOf } from '@shop/platform/testing';
 
@@ -96,6 +97,93 @@ describe('order.payment_failed', () => {
   });
 });
 
+/**
+ * The Subject header as the customer reads it: nodemailer sends a non-ASCII subject (€) as RFC 2047
+ * encoded words, which platform/testing's headerOf leaves encoded.
+ */
+function subjectOf(raw: string): string | undefined {
+  const decodeWord = (_: string, encoding: string, text: string) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  // Whitespace between two encoded words is not part of the text (RFC 2047 section 6.2).
+  return headerOf(raw, 'Subject')?.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, decodeWord);
+}
+
+/** Waits until the event's delivery is acked, so a second mail, had there been one, was sent already. */
+async function settled(type: string, ackedBefore: number): Promise<void> {
+  await waitFor(async () => (await sut.consumed(type, 'acked')) > ackedBefore, { what: `${type} acked` });
+}
+
+describe('order.rejected', () => {
+  test('When order.rejected arrives, then the customer gets one mail listing each item out of stock and saying they were not charged', async () => {
+    const event = buildOrderRejected();
+    const ackedBefore = await sut.consumed('order.rejected', 'acked');
+
+    await sut.publish(event);
+    const [mail] = await sut.smtp.waitForMailsTo(recipientOf(event));
+    const notification = await sentNotificationOf(event.payload.userId);
+    await settled('order.rejected', ackedBefore);
+
+    const body = bodyOf(mail!.raw);
+    expect(headerOf(mail!.raw, 'Subject')).toBe(`We could not fulfil your order ${event.payload.orderId.slice(0, 8).toUpperCase()}`);
+    expect(body).toContain('- The Art of Computer Programming: you asked for 2, 1 available');
+    expect(body).toContain('- Mug: you asked for 1, 0 available');
+    expect(body).toContain('You have not been charged.');
+    expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
+    expect(notification).toMatchObject({ type: 'order.rejected', orderId: event.payload.orderId, status: 'sent' });
+  });
+});
+
+describe('order.cancelled', () => {
+  test('When a paid order is cancelled, then the customer gets one mail saying the payment will be refunded', async () => {
+    const paymentId = randomUUID();
+    const event = buildOrderCancelled({ previousStatus: 'PAID', paymentId, totalCents: 2500, currency: 'USD' });
+    const ackedBefore = await sut.consumed('order.cancelled', 'acked');
+
+    await sut.publish(event);
+    const [mail] = await sut.smtp.waitForMailsTo(recipientOf(event));
+    const notification = await sentNotificationOf(event.payload.userId);
+    await settled('order.cancelled', ackedBefore);
+
+    const body = bodyOf(mail!.raw);
+    expect(headerOf(mail!.raw, 'Subject')).toBe(`Your order ${event.payload.orderId.slice(0, 8).toUpperCase()} is cancelled`);
+    expect(body).toContain('Your payment of $25.00 will be refunded');
+    expect(body).toContain(`Payment reference: ${paymentId}`);
+    expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
+    expect(notification).toMatchObject({ type: 'order.cancelled', orderId: event.payload.orderId, status: 'sent' });
+  });
+
+  test('When a pending order is cancelled, then the mail says a payment that went through is refunded automatically', async () => {
+    const event = buildOrderCancelled({ previousStatus: 'PENDING', paymentId: null });
+
+    await sut.publish(event);
+    const [mail] = await sut.smtp.waitForMailsTo(recipientOf(event));
+
+    const body = bodyOf(mail!.raw);
+    expect(body).toContain('If a payment for it went through, it will be refunded automatically.');
+    expect(body).not.toContain('will be refunded;');
+  });
+});
+
+describe('order.refunded', () => {
+  test('When order.refunded arrives, then the customer gets one mail with the amount refunded and the payment reference', async () => {
+    const event = buildOrderRefunded({ totalCents: 4498, currency: 'EUR' });
+    const ackedBefore = await sut.consumed('order.refunded', 'acked');
+
+    await sut.publish(event);
+    const [mail] = await sut.smtp.waitForMailsTo(recipientOf(event));
+    const notification = await sentNotificationOf(event.payload.userId);
+    await settled('order.refunded', ackedBefore);
+
+    expect(subjectOf(mail!.raw)).toBe(`Refund of €44.98 for order ${event.payload.orderId.slice(0, 8).toUpperCase()}`);
+    expect(bodyOf(mail!.raw)).toContain('we have refunded your payment of €44.98 for order');
+    expect(bodyOf(mail!.raw)).toContain(`Payment reference: ${event.payload.paymentId}`);
+    expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
+    expect(notification).toMatchObject({ type: 'order.refunded', orderId: event.payload.orderId, status: 'sent' });
+  });
+});
+
 describe('redelivery', () => {
   test('When the same event is delivered twice, then the customer gets one mail and there is one notification', async () => {
     const event = buildOrderPaid();
@@ -123,6 +211,23 @@ describe('redelivery', () => {
     expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
     expect(await notificationsOf(event.payload.userId)).toHaveLength(1);
   });
+
+  test.each([
+    ['order.rejected', buildOrderRejected],
+    ['order.cancelled', buildOrderCancelled],
+    ['order.refunded', buildOrderRefunded],
+  ])('When %s is delivered again after its mail was sent, then no second mail goes out', async (type, build) => {
+    const event = build();
+    await sut.publish(event);
+    await sentNotificationOf(event.payload.userId);
+    const ackedBefore = await sut.consumed(type, 'acked');
+
+    await sut.publish(event);
+    await settled(type, ackedBefore);
+
+    expect(sut.smtp.mailsTo(recipientOf(event))).toHaveLength(1);
+    expect(await notificationsOf(event.payload.userId)).toHaveLength(1);
+  });
 });
 
 describe('poison messages', () => {
@@ -146,6 +251,35 @@ describe('poison messages', () => {
       ]);
       expect(sut.smtp.mails.length).toBe(mailsBefore + 1);
       expect(await notificationsOf(withoutAddress.payload.userId)).toEqual([]);
+    } finally {
+      await dead.close();
+    }
+  });
+  test('When a rejection, cancellation or refund carries values the mail cannot word, then it is parked in the dead queue and no mail is sent', async () => {
+    const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, sut.service.bus.topology.deadQueue);
+    try {
+      const poisoned = [
+        buildOrderRejected({ reason: 'fraud_suspected' }),
+        buildOrderRejected({ unavailable: [] }),
+        buildOrderCancelled({ previousStatus: 'SHIPPED' }),
+        buildOrderRefunded({ paymentId: null }),
+      ];
+      const mailsBefore = sut.smtp.mails.length;
+
+      for (const event of poisoned) await sut.publish(event);
+      const healthy = buildOrderRefunded();
+      await sut.publish(healthy);
+
+      await dead.waitForCount(poisoned.length);
+      await sut.smtp.waitForMailsTo(recipientOf(healthy));
+      expect(dead.messages.map((m) => m.headers['x-error'])).toEqual([
+        expect.stringContaining('reason'),
+        expect.stringContaining('unavailable'),
+        expect.stringContaining('previousStatus'),
+        expect.stringContaining('paymentId'),
+      ]);
+      expect(sut.smtp.mails.length).toBe(mailsBefore + 1);
+      for (const event of poisoned) expect(await notificationsOf(event.payload.userId)).toEqual([]);
     } finally {
       await dead.close();
     }

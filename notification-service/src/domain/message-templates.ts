@@ -40,6 +40,29 @@ export interface PaymentFailedFacts {
   currency: string;
 }
 
+export interface OrderRejectedFacts {
+  orderId: string;
+  customer: Customer;
+  unavailable: ReadonlyArray<{ sku: string; name: string; requested: number; available: number }>;
+}
+
+export interface OrderCancelledFacts {
+  orderId: string;
+  customer: Customer;
+  previousStatus: 'PENDING' | 'PAID';
+  paymentId: string | null;
+  totalCents: number;
+  currency: string;
+}
+
+export interface OrderRefundedFacts {
+  orderId: string;
+  customer: Customer;
+  paymentId: string;
+  totalCents: number;
+  currency: string;
+}
+
 const SIGNATURE = 'Microshop';
 
 /** `order.created` → "We received your order 1A2B3C4D" with the lines and the total. */
@@ -84,6 +107,53 @@ export function renderPaymentFailed(facts: PaymentFailedFacts): RenderedMessage 
       `the payment of ${formatMoney(facts.totalCents, facts.currency)} for order ${orderRef(facts.orderId)} did not go through: ${describePaymentFailure(facts.reason)}.`,
       'You have not been charged. You are welcome to place the order again with another payment method.',
       `Order reference: ${facts.orderId}`,
+      SIGNATURE,
+    ),
+  };
+}
+
+/** `order.rejected` (out of stock) → "We could not fulfil your order 1A2B3C4D" listing what was missing. */
+export function renderOrderRejected(facts: OrderRejectedFacts): RenderedMessage {
+  // A name that is blank once flattened would leave "- : …"; the SKU still tells the item apart.
+  const lines = facts.unavailable.map((item) => `- ${oneLine(item.name) || oneLine(item.sku)}: you asked for ${item.requested}, ${item.available} available`);
+  return {
+    subject: `We could not fulfil your order ${orderRef(facts.orderId)}`,
+    text: paragraphs(
+      greeting(facts.customer),
+      `we are sorry: we could not fulfil your order ${orderRef(facts.orderId)}, because we do not have enough of these items in stock:`,
+      lines.join('\n'),
+      // Business rule: stock is reserved before any charge, so a rejected order was never charged.
+      'You have not been charged. You are welcome to place the order again with the quantities we have.',
+      `Order reference: ${facts.orderId}`,
+      SIGNATURE,
+    ),
+  };
+}
+
+/** `order.cancelled` → "Your order 1A2B3C4D is cancelled", saying what happens to the money. */
+export function renderOrderCancelled(facts: OrderCancelledFacts): RenderedMessage {
+  // Business rule: a PENDING order may still have a charge in flight; order-service refunds it
+  // when it lands, so the mail must not promise that nothing was charged.
+  const money =
+    facts.previousStatus === 'PAID'
+      ? `Your payment of ${formatMoney(facts.totalCents, facts.currency)} will be refunded; we will write again once the refund has gone through.`
+      : 'If a payment for it went through, it will be refunded automatically.';
+  const references = facts.paymentId ? `Payment reference: ${facts.paymentId}\nOrder reference: ${facts.orderId}` : `Order reference: ${facts.orderId}`;
+  return {
+    subject: `Your order ${orderRef(facts.orderId)} is cancelled`,
+    text: paragraphs(greeting(facts.customer), `your order ${orderRef(facts.orderId)} has been cancelled.`, money, references, SIGNATURE),
+  };
+}
+
+/** `order.refunded` → "Refund of €44.98 for order 1A2B3C4D" with the payment refunded. */
+export function renderOrderRefunded(facts: OrderRefundedFacts): RenderedMessage {
+  const amount = formatMoney(facts.totalCents, facts.currency);
+  return {
+    subject: `Refund of ${amount} for order ${orderRef(facts.orderId)}`,
+    text: paragraphs(
+      greeting(facts.customer),
+      `we have refunded your payment of ${amount} for order ${orderRef(facts.orderId)}. Depending on your bank, it can take a few days to show on your statement.`,
+      `Payment reference: ${facts.paymentId}\nOrder reference: ${facts.orderId}`,
       SIGNATURE,
     ),
   };

@@ -31,11 +31,7 @@ async function paymentsOf(userId: string, orderId: string) {
 }
 
 /** Deliveries of order.stock_confirmed the consumer settled with this outcome (from /metrics). */
-async function consumed(outcome: 'acked' | 'retried' | 'dead-lettered', service = sut): Promise<number> {
-  const metrics = (await request(service.url).get('/metrics')).text;
-  const line = metrics.split('\n').find((l) => l.startsWith('messaging_messages_consumed_total{') && l.includes('type="order.stock_confirmed"') && l.includes(`outcome="${outcome}"`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const consumed = (outcome: 'acked' | 'retried' | 'dead-lettered') => sut.consumed('order.stock_confirmed', outcome);
 
 /** An order of a customer who saved the given card. */
 async function orderPaidWith(cardNumber: string) {

@@ -24,6 +24,7 @@ export function checkRefundable(payment: Payment | null, request: Pick<RefundToM
   if (!payment) return 'unknown-payment';
   if (payment.orderId !== request.orderId) return 'other-order';
   if (payment.status === 'refunded') return 'already-refunded';
+  // A succeeded payment always holds the processor's charge id; without one nothing was charged.
   if (payment.status === 'failed' || payment.processorChargeId === null) return 'payment-failed';
   return { ...payment, status: payment.status, processorChargeId: payment.processorChargeId };
 }

@@ -5,7 +5,7 @@ import { createSimulatedCardProcessor } from './data-access/simulated-card-proce
 import { definePaymentRoutes } from './entry-points/http/routes';
 import { subscribePaymentConsumers } from './entry-points/messaging/consumers';
 
-/** payment-service: saved cards, and one charge per `order.created`, its result published through the outbox. */
+/** payment-service: saved cards, one charge per `order.stock_confirmed` and one refund per charge, results published through the outbox. */
 export const service = defineService({
   name: 'payment-service',
   config: configSchema,

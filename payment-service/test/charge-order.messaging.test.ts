@@ -3,7 +3,7 @@ import { setLoggingSilent } from '@shop/platform/logging';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { MessageCollector, TEST_BROKER_URL, waitFor, type CollectedMessage } from '@shop/platform/testing';
 import request from 'supertest';
-import { asUser, buildOrderCreated, startPaymentServiceUnderTest, TEST_CARDS, type PaymentServiceUnderTest } from './harness';
+import { asUser, buildOrderCreated, buildStockConfirmed, startPaymentServiceUnderTest, TEST_CARDS, type PaymentServiceUnderTest } from './harness';
 
 let sut: PaymentServiceUnderTest;
 let published: MessageCollector;
@@ -30,18 +30,14 @@ async function paymentsOf(userId: string, orderId: string) {
   return (await request(sut.url).get('/payments').query({ orderId }).set(asUser(userId)).expect(200)).body.items;
 }
 
-/** Deliveries of order.created the consumer settled with this outcome (from /metrics). */
-async function consumed(outcome: 'acked' | 'retried' | 'dead-lettered', service = sut): Promise<number> {
-  const metrics = (await request(service.url).get('/metrics')).text;
-  const line = metrics.split('\n').find((l) => l.startsWith('messaging_messages_consumed_total{') && l.includes('type="order.created"') && l.includes(`outcome="${outcome}"`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+/** Deliveries of order.stock_confirmed the consumer settled with this outcome (from /metrics). */
+const consumed = (outcome: 'acked' | 'retried' | 'dead-lettered') => sut.consumed('order.stock_confirmed', outcome);
 
 /** An order of a customer who saved the given card. */
 async function orderPaidWith(cardNumber: string) {
   const userId = randomUUID();
   const paymentMethodId = await sut.addCard(userId, cardNumber);
-  return buildOrderCreated({ userId, paymentMethodId });
+  return buildStockConfirmed({ userId, paymentMethodId });
 }
 
 /**
@@ -50,15 +46,15 @@ async function orderPaidWith(cardNumber: string) {
  */
 async function drainedThroughMarker(): Promise<void> {
   const marker = await orderPaidWith(TEST_CARDS.visa);
-  await sut.publishOrderCreated(marker);
+  await sut.publishStockConfirmed(marker);
   await waitForEvent(marker.orderId);
 }
 
-describe('order.created', () => {
+describe('order.stock_confirmed', () => {
   test('When the order is paid with a good card (4242), then one payment succeeded and one payment.succeeded with its fields', async () => {
     const order = await orderPaidWith(TEST_CARDS.visa);
 
-    await sut.publishOrderCreated(order);
+    await sut.publishStockConfirmed(order);
     const message = await waitForEvent(order.orderId);
     const payments = await paymentsOf(order.userId, order.orderId);
 
@@ -91,7 +87,7 @@ describe('order.created', () => {
   ])('When the card is %s, then the payment failed with %s and payment.failed carries it', async (_, reason, cardNumber) => {
     const order = await orderPaidWith(cardNumber);
 
-    await sut.publishOrderCreated(order);
+    await sut.publishStockConfirmed(order);
     const message = await waitForEvent(order.orderId);
     const payments = await paymentsOf(order.userId, order.orderId);
 
@@ -120,9 +116,9 @@ describe('order.created', () => {
       },
     ],
   ])('When the order names %s payment method, then the payment failed with invalid_payment_method', async (_, arrange) => {
-    const order = buildOrderCreated(await arrange());
+    const order = buildStockConfirmed(await arrange());
 
-    await sut.publishOrderCreated(order);
+    await sut.publishStockConfirmed(order);
     const message = await waitForEvent(order.orderId);
 
     expect(message.routingKey).toBe('payment.failed');
@@ -137,7 +133,7 @@ describe('order.created', () => {
     const retriedBefore = await consumed('retried');
     const ackedBefore = await consumed('acked');
 
-    await sut.publishOrderCreated(order);
+    await sut.publishStockConfirmed(order);
     const message = await waitForEvent(order.orderId);
     // The third attempt was acked, so no further one can come; then what it recorded is out.
     await waitFor(async () => (await consumed('acked')) > ackedBefore, { what: 'the last attempt acked' });
@@ -149,13 +145,13 @@ describe('order.created', () => {
     expect((await consumed('retried')) - retriedBefore).toBe(2);
   });
 
-  test('When order.created arrives twice with one id and again with another id, then one payment and one event', async () => {
+  test('When order.stock_confirmed arrives twice with one id and again with another id, then one payment and one event', async () => {
     const order = await orderPaidWith(TEST_CARDS.visa);
     const ackedBefore = await consumed('acked');
 
-    const first = await sut.publishOrderCreated(order);
-    await sut.publish('order.created', first);
-    await sut.publishOrderCreated(order);
+    const first = await sut.publishStockConfirmed(order);
+    await sut.publish('order.stock_confirmed', first);
+    await sut.publishStockConfirmed(order);
     await waitFor(async () => (await consumed('acked')) - ackedBefore >= 3, { what: 'three deliveries acked' });
     await drainedThroughMarker();
 
@@ -163,15 +159,15 @@ describe('order.created', () => {
     expect(eventsFor(order.orderId)).toHaveLength(1);
   });
 
-  test('When a poison order.created arrives, then it is parked in the dead queue, nothing is charged, and the consumer keeps going', async () => {
+  test('When a poison order.stock_confirmed arrives, then it is parked in the dead queue, nothing is charged, and the consumer keeps going', async () => {
     const dead = await MessageCollector.fromQueue(TEST_BROKER_URL, sut.service.bus.topology.deadQueue);
     setLoggingSilent(true); // dead-lettering logs an error, on purpose here
     try {
       const poisoned = await orderPaidWith(TEST_CARDS.visa);
-      await sut.publish('order.created', Buffer.from('{not json'));
-      await sut.publishOrderCreated({ ...poisoned, totalCents: 0 });
+      await sut.publish('order.stock_confirmed', Buffer.from('{not json'));
+      await sut.publishStockConfirmed({ ...poisoned, totalCents: 0 });
       const good = await orderPaidWith(TEST_CARDS.visa);
-      await sut.publishOrderCreated(good);
+      await sut.publishStockConfirmed(good);
 
       await dead.waitForCount(2);
       await waitForEvent(good.orderId);
@@ -189,7 +185,22 @@ describe('order.created', () => {
   });
 });
 
-describe('order.created when the processor stays unavailable', () => {
+describe('order.created', () => {
+  test('When order.created arrives, then nothing is charged: the charge waits for order.stock_confirmed', async () => {
+    const userId = randomUUID();
+    const order = buildOrderCreated({ userId, paymentMethodId: await sut.addCard(userId, TEST_CARDS.visa) });
+
+    await sut.publishEvent('order.created', order);
+    // The queue is FIFO: a delivery of order.created would come before the marker's.
+    await drainedThroughMarker();
+
+    expect(await paymentsOf(order.userId, order.orderId)).toEqual([]);
+    expect(eventsFor(order.orderId)).toHaveLength(0);
+    expect(await sut.consumed('order.created', 'acked')).toBe(0);
+  });
+});
+
+describe('order.stock_confirmed when the processor stays unavailable', () => {
   test('When every attempt finds the processor down, then the message is dead-lettered and no payment or event exists', async () => {
     // One retry only: the 0119 card fails attempts 1 and 2, so the message runs out of attempts.
     const shortRetries = await startPaymentServiceUnderTest({ RETRY_DELAYS_MS: '100' });
@@ -198,9 +209,9 @@ describe('order.created when the processor stays unavailable', () => {
     setLoggingSilent(true); // dead-lettering logs an error, on purpose here
     try {
       const userId = randomUUID();
-      const order = buildOrderCreated({ userId, paymentMethodId: await shortRetries.addCard(userId, TEST_CARDS.unavailableTwice) });
+      const order = buildStockConfirmed({ userId, paymentMethodId: await shortRetries.addCard(userId, TEST_CARDS.unavailableTwice) });
 
-      await shortRetries.publishOrderCreated(order);
+      await shortRetries.publishStockConfirmed(order);
       const [parked] = await dead.waitForCount(1);
 
       const payments = await request(shortRetries.url).get('/payments').query({ orderId: order.orderId }).set(asUser(userId));

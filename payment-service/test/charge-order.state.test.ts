@@ -4,6 +4,7 @@ import { createTestDatabase, dropTestDatabase } from '@shop/platform/testing';
 import { ProcessorUnavailable, type CardProcessor, type ChargeRequest, type ChargeResult } from '../src/domain/card-processor';
 import { addPaymentMethod } from '../src/domain/add-payment-method-use-case';
 import { chargeOrder, type OrderToCharge } from '../src/domain/charge-order-use-case';
+import { rememberCancelledOrder } from '../src/domain/remember-cancelled-order-use-case';
 import { paymentDatabase, type PaymentDb } from '../src/data-access/database';
 import { TEST_CARDS } from './harness';
 
@@ -32,6 +33,9 @@ function fakeProcessor(answer: (request: ChargeRequest) => ChargeResult = () => 
       // A deliberately slow processor (delayMs > 0) keeps concurrent charges in flight together, so they race.
       await new Promise((r) => setTimeout(r, delayMs));
       return answer(request);
+    },
+    async refund() {
+      throw new Error('a charge never refunds');
     },
   };
   return { processor, calls };
@@ -134,5 +138,25 @@ describe('charging an order', () => {
     expect(effect).toBe('failed');
     expect(calls).toHaveLength(0);
     expect(payment).toMatchObject({ status: 'failed', failureReason: 'invalid_payment_method', processorChargeId: null });
+  });
+
+  test('When the order was cancelled before, then the processor is not asked and no payment or event is recorded', async () => {
+    const order = await buildOrder();
+    const { processor, calls } = fakeProcessor();
+    await rememberCancelledOrder(db, randomUUID(), order.orderId);
+
+    const effect = await chargeOrder({ db, processor }, randomUUID(), order, 1);
+
+    expect(effect).toBe('order-cancelled');
+    expect(calls).toHaveLength(0);
+    expect(await countRows('payments', order.orderId)).toBe(0);
+    expect(await countRows('outbox_messages', order.orderId)).toBe(0);
+  });
+
+  test('When another order was cancelled, then this one is charged', async () => {
+    const order = await buildOrder();
+    await rememberCancelledOrder(db, randomUUID(), randomUUID());
+
+    expect(await chargeOrder({ db, processor: fakeProcessor().processor }, randomUUID(), order, 1)).toBe('succeeded');
   });
 });

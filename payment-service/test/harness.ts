@@ -23,7 +23,7 @@ export function buildCard(overrides: Record<string, unknown> = {}) {
   return { cardNumber: TEST_CARDS.visa, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, holderName: 'Ada Lovelace', ...overrides };
 }
 
-/** The fields of order.created payment-service reads, plus some it ignores, as order-service sends them. */
+/** An order.created payload as order-service sends it (payment-service no longer consumes it). */
 export function buildOrderCreated(overrides: Record<string, unknown> = {}) {
   return {
     orderId: randomUUID(),
@@ -37,6 +37,30 @@ export function buildOrderCreated(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** An order.stock_confirmed payload as order-service sends it: the charge request. */
+export function buildStockConfirmed(overrides: Record<string, unknown> = {}) {
+  return { orderId: randomUUID(), userId: randomUUID(), paymentMethodId: randomUUID(), totalCents: 3998, currency: 'EUR', ...overrides };
+}
+
+/** An order.cancelled payload as order-service sends it (cancelled while PENDING unless overridden). */
+export function buildOrderCancelled(overrides: Record<string, unknown> = {}) {
+  return {
+    orderId: randomUUID(),
+    userId: randomUUID(),
+    customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    totalCents: 3998,
+    currency: 'EUR',
+    previousStatus: 'PENDING',
+    paymentId: null,
+    ...overrides,
+  };
+}
+
+/** An order.refund_requested payload as order-service sends it. */
+export function buildRefundRequested(overrides: Record<string, unknown> = {}) {
+  return { orderId: randomUUID(), userId: randomUUID(), paymentId: randomUUID(), amountCents: 3998, currency: 'EUR', ...overrides };
+}
+
 export interface PaymentServiceUnderTest extends Omit<ServiceUnderTest<PaymentServiceConfig, PaymentDb>, 'publish'> {
   /** The running service; it always has a bus (its definition declares messaging). */
   service: StartedService<PaymentDb> & { bus: RabbitMqEventBus };
@@ -44,8 +68,12 @@ export interface PaymentServiceUnderTest extends Omit<ServiceUnderTest<PaymentSe
   addCard(userId: string, cardNumber?: string): Promise<string>;
   /** Publishes content to the service's exchange, as order-service's relay would. */
   publish(routingKey: string, content: Buffer | EventEnvelope): Promise<void>;
-  /** Publishes an order.created envelope for the payload and returns the envelope. */
-  publishOrderCreated(payload: Record<string, unknown>): Promise<EventEnvelope>;
+  /** Deliveries of the event type the consumer settled with this outcome (from /metrics). */
+  consumed(type: string, outcome: 'acked' | 'retried' | 'dead-lettered'): Promise<number>;
+  /** Publishes a new envelope of the given type for the payload and returns the envelope. */
+  publishEvent(type: string, payload: Record<string, unknown>): Promise<EventEnvelope>;
+  /** Publishes an order.stock_confirmed envelope for the payload (the charge request) and returns the envelope. */
+  publishStockConfirmed(payload: Record<string, unknown>): Promise<EventEnvelope>;
 }
 
 /**
@@ -55,17 +83,26 @@ export interface PaymentServiceUnderTest extends Omit<ServiceUnderTest<PaymentSe
 export async function startPaymentServiceUnderTest(env: Record<string, string> = {}): Promise<PaymentServiceUnderTest> {
   const sut = await startServiceUnderTest(service, { RETRY_DELAYS_MS: '100,200,400', OUTBOX_POLL_INTERVAL_MS: '200', PROCESSOR_LATENCY_MS: '0', ...env });
   const publish = (routingKey: string, content: Buffer | EventEnvelope) => sut.publish(content, routingKey);
+  const publishEvent = async (type: string, payload: Record<string, unknown>) => {
+    const envelope = createEnvelope(type, 1, payload);
+    await publish(type, envelope);
+    return envelope;
+  };
   return {
     ...sut,
     service: sut.service as PaymentServiceUnderTest['service'],
     async addCard(userId, cardNumber = TEST_CARDS.visa) {
       return (await request(sut.url).post('/payments/methods').set(asUser(userId)).send(buildCard({ cardNumber })).expect(201)).body.id;
     },
-    publish,
-    async publishOrderCreated(payload) {
-      const envelope = createEnvelope('order.created', 1, payload);
-      await publish('order.created', envelope);
-      return envelope;
+    async consumed(type, outcome) {
+      const metrics = (await request(sut.url).get('/metrics')).text;
+      const line = metrics
+        .split('\n')
+        .find((l) => l.startsWith('messaging_messages_consumed_total{') && l.includes(`type="${type}"`) && l.includes(`outcome="${outcome}"`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
     },
+    publish,
+    publishEvent,
+    publishStockConfirmed: (payload) => publishEvent('order.stock_confirmed', payload),
   };
 }

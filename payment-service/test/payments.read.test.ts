@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shop/platform/testing';
 import request from 'supertest';
-import { asUser, buildOrderCreated, startPaymentServiceUnderTest, TEST_CARDS, type PaymentServiceUnderTest } from './harness';
+import { asUser, buildStockConfirmed, startPaymentServiceUnderTest, TEST_CARDS, type PaymentServiceUnderTest } from './harness';
 
 let sut: PaymentServiceUnderTest;
 beforeAll(async () => {
@@ -9,11 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => sut.stop());
 
-/** Has an order of a new customer charged through order.created and returns ids. */
+/** Has an order of a new customer charged through order.stock_confirmed and returns ids. */
 async function chargedOrder(cardNumber: string = TEST_CARDS.visa) {
   const userId = randomUUID();
-  const order = buildOrderCreated({ userId, paymentMethodId: await sut.addCard(userId, cardNumber) });
-  await sut.publishOrderCreated(order);
+  const order = buildStockConfirmed({ userId, paymentMethodId: await sut.addCard(userId, cardNumber) });
+  await sut.publishStockConfirmed(order);
   const items = await waitFor(
     async () => {
       const res = await request(sut.url).get('/payments').query({ orderId: order.orderId }).set(asUser(userId));

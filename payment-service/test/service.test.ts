@@ -50,5 +50,8 @@ describe('GET /openapi.json', () => {
       '/payments/{id}': ['get'],
     });
     expect(JSON.stringify(res.body.components.schemas.AddPaymentMethod)).not.toMatch(/cvc/);
+    expect(res.body.components.schemas.Payment.properties.status.enum).toEqual(['succeeded', 'failed', 'refunded']);
+    expect(res.body.components.schemas.Payment.properties.refundedAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(res.body.components.schemas.Payment.required).not.toContain('refundedAt');
   });
 });

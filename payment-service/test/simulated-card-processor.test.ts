@@ -44,4 +44,16 @@ describe('simulated card processor', () => {
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
   });
+
+  test('When a charge is refunded, then the refund succeeds with an id derived from the key: same key, same id', async () => {
+    const refundOf = (idempotencyKey: string) => ({ processorChargeId: 'ch_sim_x', amountCents: 100, currency: 'EUR', idempotencyKey });
+
+    const first = await processor.refund(refundOf('refund:payment-a'));
+    const again = await createSimulatedCardProcessor({ latencyMs: 0 }).refund(refundOf('refund:payment-a'));
+    const other = await processor.refund(refundOf('refund:payment-b'));
+
+    expect(first).toEqual({ processorRefundId: expect.stringMatching(/^re_sim_[0-9a-f]{24}$/) });
+    expect(again).toEqual(first);
+    expect(other).not.toEqual(first);
+  });
 });

@@ -3,7 +3,7 @@ import { inboxInsertSql } from '@shop/platform/inbox';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
 import type { CardBrand } from '../domain/card-rules';
-import type { Payment } from '../domain/payment';
+import type { NewPayment, Payment } from '../domain/payment';
 import type { PaymentMethod } from '../domain/payment-method';
 import { Prisma } from '../generated/prisma/client';
 import type { Db } from './database';
@@ -15,12 +15,15 @@ import type { Db } from './database';
 export interface ChargeContext {
   /** The order has a payment already (a redelivery, or another copy of the event won). */
   alreadyCharged: boolean;
+  /** order.cancelled came first: the order must not be charged. */
+  orderCancelled: boolean;
   /** The method the order names, deleted ones included; null when unknown. */
   method: PaymentMethod | null;
 }
 
 interface ChargeContextRow {
   already_charged: boolean;
+  order_cancelled: boolean;
   id: string | null;
   user_id: string;
   token: string;
@@ -33,10 +36,11 @@ interface ChargeContextRow {
   deleted_at: Date | null;
 }
 
-/** Whether the order was charged, and its payment method, in one query. */
+/** Whether the order was charged or cancelled, and its payment method, in one query. */
 export async function findChargeContext(db: Db, orderId: string, paymentMethodId: string): Promise<ChargeContext> {
   const [row] = await db.$queryRaw<ChargeContextRow[]>`
     SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ${orderId}::uuid) AS already_charged,
+           EXISTS (SELECT 1 FROM cancelled_orders WHERE order_id = ${orderId}::uuid) AS order_cancelled,
            method.id, method.user_id, method.token, method.brand, method.last4, method.exp_month, method.exp_year,
            method.holder_name, method.created_at, method.deleted_at
       FROM (SELECT 1) AS one
@@ -57,14 +61,14 @@ export async function findChargeContext(db: Db, orderId: string, paymentMethodId
           createdAt: row.created_at,
           deletedAt: row.deleted_at,
         };
-  return { alreadyCharged: row.already_charged, method };
+  return { alreadyCharged: row.already_charged, orderCancelled: row.order_cancelled, method };
 }
 
 /** One handling of one message: the inbox key, and what it charged. */
 export interface ChargeWrite {
   messageId: string;
   handler: string;
-  payment: Omit<Payment, 'createdAt'>;
+  payment: NewPayment;
   /** The payment's event, recorded in the outbox with it. */
   event: EventEnvelope;
 }
@@ -89,7 +93,7 @@ export async function insertPaymentOnce(db: Db, { messageId, handler, payment, e
     outbox AS (${outboxInsertSql(event, { onlyIf: Prisma.sql`EXISTS (SELECT 1 FROM payment)` })})
     SELECT payment.created_at FROM payment, outbox`;
   const [row] = rows;
-  return row ? { ...payment, createdAt: row.created_at } : 'duplicate';
+  return row ? { ...payment, createdAt: row.created_at, refundedAt: null, processorRefundId: null } : 'duplicate';
 }
 
 /** True when insertPaymentOnce failed because the order already has a payment (UNIQUE(order_id)). */

@@ -4,7 +4,7 @@ import { findChargeContext, insertPaymentOnce, isOrderAlreadyCharged } from '../
 import type { PaymentDb } from '../data-access/database';
 import { paymentFailed, paymentSucceeded } from '../events/payment-events';
 import type { CardProcessor, ChargeResult } from './card-processor';
-import { INVALID_PAYMENT_METHOD, type Payment } from './payment';
+import { INVALID_PAYMENT_METHOD, type NewPayment, type Payment } from './payment';
 import { isChargeableFor, type PaymentMethod } from './payment-method';
 
 const log = getLogger('charge-order');
@@ -17,7 +17,7 @@ export interface ChargeOrderDeps {
   processor: CardProcessor;
 }
 
-/** The fields of `order.created` a charge needs. */
+/** The fields of `order.stock_confirmed` a charge needs. */
 export interface OrderToCharge {
   orderId: string;
   userId: string;
@@ -26,10 +26,11 @@ export interface OrderToCharge {
   currency: string;
 }
 
-export type ChargeEffect = 'succeeded' | 'failed' | 'already-charged' | 'duplicate';
+export type ChargeEffect = 'succeeded' | 'failed' | 'already-charged' | 'order-cancelled' | 'duplicate';
 
 /**
- * Charges an order exactly once. An order that already has a payment is done. Otherwise the
+ * Charges an order exactly once. An order that already has a payment is done, and an order
+ * known to be cancelled is never charged (no payment, no event). Otherwise the
  * processor is asked outside any transaction (idempotency key = order id, so a repeated call
  * cannot charge twice), then the inbox row, the payment and its `payment.*` event commit
  * together, in one statement. A concurrent charge of the same order loses on UNIQUE(order_id)
@@ -37,11 +38,18 @@ export type ChargeEffect = 'succeeded' | 'failed' | 'already-charged' | 'duplica
  */
 export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, order: OrderToCharge, attempt: number): Promise<ChargeEffect> {
   const { db } = deps;
-  const { alreadyCharged, method } = await findChargeContext(db, order.orderId, order.paymentMethodId);
+  const { alreadyCharged, orderCancelled, method } = await findChargeContext(db, order.orderId, order.paymentMethodId);
   if (alreadyCharged) return 'already-charged';
+  // Business rule: the customer cancelled before we were asked to charge. Nothing to record: a
+  // redelivery finds the order cancelled again. A cancel that arrives after this check meets a
+  // charge in flight; order-service then asks for its refund (order.refund_requested).
+  if (orderCancelled) {
+    log.info('Order cancelled before its charge: not charged', { orderId: order.orderId });
+    return 'order-cancelled';
+  }
 
   const result = await askProcessor(deps, order, method, attempt);
-  const payment: Omit<Payment, 'createdAt'> = {
+  const payment: NewPayment = {
     id: randomUUID(),
     orderId: order.orderId,
     userId: order.userId,
@@ -63,7 +71,7 @@ export async function chargeOrder(deps: ChargeOrderDeps, messageId: string, orde
   }
   if (saved === 'duplicate') return 'duplicate';
   log.info('Order charged', { orderId: saved.orderId, paymentId: saved.id, status: saved.status, failureReason: saved.failureReason });
-  return saved.status;
+  return payment.status;
 }
 
 // Business rule: a method that is missing, deleted or someone else's fails the payment without

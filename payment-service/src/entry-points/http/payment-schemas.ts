@@ -17,6 +17,7 @@ export const paymentResponse = z
     currency: z.string(),
     paymentMethodId: z.uuid(),
     createdAt: z.iso.datetime(),
+    refundedAt: z.iso.datetime().optional().openapi({ description: 'When the payment was refunded; only with status refunded' }),
   })
   .openapi('Payment');
 

@@ -1,8 +1,19 @@
 import type { EventBus } from '@shop/platform/messaging';
-import type { ChargeOrderDeps } from '../../domain/charge-order-use-case';
-import { onOrderCreated } from './on-order-created';
+import type { PaymentDb } from '../../data-access/database';
+import type { CardProcessor } from '../../domain/card-processor';
+import { onOrderCancelled } from './on-order-cancelled';
+import { onOrderRefundRequested } from './on-order-refund-requested';
+import { onOrderStockConfirmed } from './on-order-stock-confirmed';
+
+/** What the consumers need: the database and the card processor. */
+export interface PaymentConsumerDeps {
+  db: PaymentDb;
+  processor: CardProcessor;
+}
 
 /** Every event payment-service consumes. */
-export function subscribePaymentConsumers(bus: EventBus, deps: ChargeOrderDeps): void {
-  bus.subscribe(onOrderCreated(deps));
+export function subscribePaymentConsumers(bus: EventBus, deps: PaymentConsumerDeps): void {
+  bus.subscribe(onOrderStockConfirmed(deps));
+  bus.subscribe(onOrderCancelled(deps));
+  bus.subscribe(onOrderRefundRequested(deps));
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { chargeOrder, type ChargeOrderDeps } from '../../domain/charge-order-use-case';
 
 // Our own copy of the fields we read from order-service's event.
-const orderCreated = z.object({
+const orderStockConfirmed = z.object({
   orderId: z.uuid(),
   userId: z.uuid(),
   paymentMethodId: z.uuid(),
@@ -11,8 +11,12 @@ const orderCreated = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/),
 });
 
-/** `order.created` → the order is charged once; `payment.succeeded` or `payment.failed` is recorded. */
-export const onOrderCreated = (deps: ChargeOrderDeps) =>
-  defineSubscription('order.created', orderCreated, async (event, meta) => {
+/**
+ * `order.stock_confirmed` → the order is charged once; `payment.succeeded` or `payment.failed`
+ * is recorded. Business rule: we charge only once the stock is reserved (not at order.created),
+ * so a customer is never charged for goods that are not there.
+ */
+export const onOrderStockConfirmed = (deps: ChargeOrderDeps) =>
+  defineSubscription('order.stock_confirmed', orderStockConfirmed, async (event, meta) => {
     await chargeOrder(deps, event.id, event.payload, meta.attempt);
   });

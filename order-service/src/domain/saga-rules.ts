@@ -1,5 +1,5 @@
-import { orderCancelled, orderPaid, orderPaymentFailed, orderRefunded, orderRefundRequested, orderRejected, orderStockConfirmed } from '../events/order-events';
 import { AppError } from '@shop/platform/errors';
+import { orderCancelled, orderPaid, orderPaymentFailed, orderRefunded, orderRefundRequested, orderRejected, orderStockConfirmed } from '../events/order-events';
 import { OUT_OF_STOCK, type UnavailableItem } from './order';
 import type { OrderChange, SagaOrder } from './order-change';
 import { canTransition, transition, type OrderStatus } from './order-status';
@@ -39,12 +39,11 @@ export function decideSagaStep(order: SagaOrder, event: SagaEvent): SagaDecision
   switch (event.type) {
     case 'stock.reserved':
       return moveTo(order, 'STOCK_RESERVED', () => ({ events: [orderStockConfirmed(order)] }));
-    case 'stock.rejected': {
+    case 'stock.rejected':
       return moveTo(order, 'REJECTED', () => {
         const unavailableItems = describeUnavailable(order, event.unavailable);
         return { failureReason: OUT_OF_STOCK, unavailableItems, events: [orderRejected(order, unavailableItems)] };
       });
-    }
     case 'payment.failed':
       return moveTo(order, 'PAYMENT_FAILED', () => ({ failureReason: event.reason, events: [orderPaymentFailed(order, event.reason)] }));
     case 'payment.succeeded':
@@ -66,7 +65,7 @@ function decidePaymentSucceeded(order: SagaOrder, paymentId: string): SagaDecisi
   return change(order, { events: [orderRefundRequested(order, paymentId)] });
 }
 
-/** The refused lines, named as the order has them (catalog-service reports product ids only). */
+/** The refused lines, named as the order has them (catalog-service reports product ids only, always of the order's lines). */
 function describeUnavailable(order: SagaOrder, unavailable: Extract<SagaEvent, { type: 'stock.rejected' }>['unavailable']): UnavailableItem[] {
   return unavailable.map(({ productId, requested, available }) => {
     const line = order.lines.find((l) => l.productId === productId);

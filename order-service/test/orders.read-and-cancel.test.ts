@@ -141,6 +141,17 @@ describe('the saga in the order response', () => {
   });
 });
 
+describe('GET /openapi.json', () => {
+  test('When the document is read, then the Order documents the client statuses (no internal one) and the saga fields', async () => {
+    const res = await request(sut.url).get('/openapi.json').expect(200);
+
+    const order = res.body.components.schemas.Order;
+    expect(order.properties.status.enum).toEqual(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED', 'CANCELLED']);
+    expect(Object.keys(order.properties)).toEqual(expect.arrayContaining(['statusReason', 'failureReason', 'unavailableItems', 'refundedAt']));
+    expect(Object.keys(order.properties.unavailableItems.items.properties)).toEqual(['productId', 'sku', 'name', 'requested', 'available']);
+  });
+});
+
 describe('POST /orders/:id/cancel', () => {
   test.each([['PENDING'], ['STOCK_RESERVED']])('When the owner cancels a %s order, then 200 CANCELLED and order.cancelled (previousStatus PENDING, no payment) is recorded', async (status) => {
     const userId = sut.users.addUser();

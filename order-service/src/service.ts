@@ -9,8 +9,9 @@ import { subscribeOrderConsumers } from './entry-points/messaging/consumers';
 
 /**
  * order-service: places orders priced from its own copy of the catalog (asking user-service,
- * behind a breaker, who the customer is), publishes order events through its outbox, applies
- * payment results, and keeps the catalog copy current from product events.
+ * behind a breaker, who the customer is), owns the order saga (stock reservation, payment,
+ * cancel, refund: it decides, catalog- and payment-service execute and report), publishes order
+ * events through its outbox, and keeps the catalog copy current from product events.
  */
 export const service = defineService({
   name: 'order-service',

@@ -13,11 +13,32 @@ async function placeFor(userId: string): Promise<{ id: string }> {
   return (await request(sut.url).post('/orders').set(asUser(userId)).send(buildOrder()).expect(201)).body;
 }
 
-async function setStatus(orderId: string, status: string): Promise<void> {
+/** Puts the order in a saga state directly (as the consumers would have), with the columns that state has. */
+async function setState(orderId: string, columns: { status: string; payment_id?: string; failure_reason?: string; unavailable_items?: unknown; refunded_at?: Date }): Promise<void> {
+  await withSql((client) =>
+    client.query(
+      `UPDATE orders SET status = $2, payment_id = $3, failure_reason = $4, unavailable_items = $5, refunded_at = $6, updated_at = now() WHERE id = $1`,
+      [orderId, columns.status, columns.payment_id ?? null, columns.failure_reason ?? null, columns.unavailable_items ? JSON.stringify(columns.unavailable_items) : null, columns.refunded_at ?? null],
+    ),
+  );
+}
+
+/** The payloads of `type` the order's outbox holds. */
+async function recorded(orderId: string, type: string): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await withSql((client) =>
+    client.query("SELECT payload->'payload' AS payload FROM outbox_messages WHERE type = $1 AND payload->'payload'->>'orderId' = $2 ORDER BY seq", [type, orderId]),
+  );
+  return rows.map((row) => row.payload);
+}
+
+async function withSql<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: sut.databaseUrl });
   await client.connect();
-  await client.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, status]);
-  await client.end();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 describe('GET /orders/:id', () => {
@@ -74,23 +95,117 @@ describe('GET /orders', () => {
   });
 });
 
-describe('POST /orders/:id/cancel', () => {
-  test('When the owner cancels a PENDING order, then 200 CANCELLED; again, then still 200', async () => {
+describe('the saga in the order response', () => {
+  test('When the stock is reserved, then the order still reads PENDING', async () => {
     const userId = sut.users.addUser();
     const order = await placeFor(userId);
+    await setState(order.id, { status: 'STOCK_RESERVED' });
 
-    const first = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
-    const again = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
+    const res = await request(sut.url).get(`/orders/${order.id}`).set(asUser(userId)).expect(200);
 
-    expect(first.status).toBe(200);
-    expect(first.body.status).toBe('CANCELLED');
-    expect(again.status).toBe(200);
+    expect(res.body.status).toBe('PENDING');
+    expect(res.body).not.toHaveProperty('statusReason');
   });
 
-  test.each([['PAID'], ['PAYMENT_FAILED']])('When the order is %s, then 409 and it stays so', async (status) => {
+  test('When the order was REJECTED, then it says out_of_stock and which items were unavailable', async () => {
     const userId = sut.users.addUser();
     const order = await placeFor(userId);
-    await setStatus(order.id, status);
+    const unavailable = [{ productId: randomUUID(), sku: 'MUG-7', name: 'Mug', requested: 1, available: 0 }];
+    await setState(order.id, { status: 'REJECTED', failure_reason: 'out_of_stock', unavailable_items: unavailable });
+
+    const res = await request(sut.url).get(`/orders/${order.id}`).set(asUser(userId)).expect(200);
+
+    expect(res.body).toMatchObject({ status: 'REJECTED', statusReason: 'out_of_stock', unavailableItems: unavailable });
+    expect(res.body).not.toHaveProperty('failureReason');
+  });
+
+  test('When the payment failed, then statusReason and failureReason both carry the reason', async () => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    await setState(order.id, { status: 'PAYMENT_FAILED', failure_reason: 'card_declined' });
+
+    const res = await request(sut.url).get(`/orders/${order.id}`).set(asUser(userId)).expect(200);
+
+    expect(res.body).toMatchObject({ status: 'PAYMENT_FAILED', statusReason: 'card_declined', failureReason: 'card_declined' });
+    expect(res.body).not.toHaveProperty('unavailableItems');
+  });
+
+  test('When the payment was refunded, then refundedAt says when', async () => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    await setState(order.id, { status: 'CANCELLED', payment_id: randomUUID(), refunded_at: new Date('2026-12-05T10:00:00.000Z') });
+
+    const res = await request(sut.url).get(`/orders/${order.id}`).set(asUser(userId)).expect(200);
+
+    expect(res.body).toMatchObject({ status: 'CANCELLED', refundedAt: '2026-12-05T10:00:00.000Z' });
+  });
+});
+
+describe('GET /openapi.json', () => {
+  test('When the document is read, then the Order documents the client statuses (no internal one) and the saga fields', async () => {
+    const res = await request(sut.url).get('/openapi.json').expect(200);
+
+    const order = res.body.components.schemas.Order;
+    expect(order.properties.status.enum).toEqual(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED', 'CANCELLED']);
+    expect(Object.keys(order.properties)).toEqual(expect.arrayContaining(['statusReason', 'failureReason', 'unavailableItems', 'refundedAt']));
+    expect(Object.keys(order.properties.unavailableItems.items.properties)).toEqual(['productId', 'sku', 'name', 'requested', 'available']);
+  });
+});
+
+describe('POST /orders/:id/cancel', () => {
+  test.each([['PENDING'], ['STOCK_RESERVED']])('When the owner cancels a %s order, then 200 CANCELLED and order.cancelled (previousStatus PENDING, no payment) is recorded', async (status) => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    await setState(order.id, { status });
+
+    const res = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
+
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('CANCELLED');
+    expect(await recorded(order.id, 'order.cancelled')).toEqual([
+      {
+        orderId: order.id,
+        userId,
+        customer: { email: sut.users.userOf(userId)!.email, name: sut.users.userOf(userId)!.name },
+        totalCents: 4498,
+        currency: 'EUR',
+        previousStatus: 'PENDING',
+        paymentId: null,
+      },
+    ]);
+    expect(await recorded(order.id, 'order.refund_requested')).toEqual([]);
+  });
+
+  test('When the owner cancels a PAID order, then 200 CANCELLED, and order.cancelled and order.refund_requested name its payment', async () => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    const paymentId = randomUUID();
+    await setState(order.id, { status: 'PAID', payment_id: paymentId });
+
+    const res = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
+
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('CANCELLED');
+    expect(await recorded(order.id, 'order.cancelled')).toEqual([expect.objectContaining({ previousStatus: 'PAID', paymentId, totalCents: 4498 })]);
+    expect(await recorded(order.id, 'order.refund_requested')).toEqual([{ orderId: order.id, userId, paymentId, amountCents: 4498, currency: 'EUR' }]);
+  });
+
+  test('When a CANCELLED order is cancelled again, then 200 as it is and nothing more is recorded', async () => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    const first = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId)).expect(200);
+
+    const again = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
+
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await recorded(order.id, 'order.cancelled')).toHaveLength(1);
+  });
+
+  test.each([['PAYMENT_FAILED'], ['REJECTED']])('When the order is %s, then 409 and it stays so, with nothing recorded', async (status) => {
+    const userId = sut.users.addUser();
+    const order = await placeFor(userId);
+    await setState(order.id, { status });
 
     const res = await request(sut.url).post(`/orders/${order.id}/cancel`).set(asUser(userId));
     const after = await request(sut.url).get(`/orders/${order.id}`).set(asUser(userId));
@@ -98,6 +213,7 @@ describe('POST /orders/:id/cancel', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('invalid-order-transition');
     expect(after.body.status).toBe(status);
+    expect(await recorded(order.id, 'order.cancelled')).toEqual([]);
   });
 
   test("When someone else cancels, then 404 and the order stays PENDING", async () => {

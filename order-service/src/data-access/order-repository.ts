@@ -1,8 +1,7 @@
 import { keysetPage, type PageCursor } from '@shop/platform/data';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
-import type { Order } from '../domain/order';
-import type { OrderStatus } from '../domain/order-status';
+import type { Order, UnavailableItem } from '../domain/order';
 import { Prisma } from '../generated/prisma/client';
 import type { Db } from './database';
 import { idempotencyKeyInsertSql, type StoredResponse } from './idempotency-repository';
@@ -21,6 +20,10 @@ function toOrder(row: OrderRow): Order {
     totalCents: row.totalCents,
     currency: row.currency,
     failureReason: row.failureReason,
+    paymentId: row.paymentId,
+    refundedAt: row.refundedAt,
+    // Written only by changeOrderOnce, from a checked UnavailableItem[].
+    unavailableItems: row.unavailableItems as UnavailableItem[] | null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -77,18 +80,4 @@ export async function listOrdersOfUser(db: Db, userId: string, limit: number, af
   const page = keysetPage(limit, after);
   const rows = await db.order.findMany({ where: { userId, ...page.where }, orderBy: page.orderBy, take: page.take, include: withLines });
   return rows.map(toOrder);
-}
-
-/**
- * Moves an order from its current status to `to` only if it is still in that status (optimistic
- * concurrency: a concurrent change makes this return null instead of overwriting it). One
- * UPDATE … RETURNING: the rest of the order is the caller's copy, which cannot have changed.
- */
-export async function updateOrderStatus(tx: Db, order: Order, to: OrderStatus, failureReason?: string): Promise<Order | null> {
-  const rows = await tx.$queryRaw<{ updated_at: Date }[]>`
-    UPDATE orders SET status = ${to}::order_status, failure_reason = ${failureReason ?? null}, updated_at = now()
-     WHERE id = ${order.id}::uuid AND status = ${order.status}::order_status
-    RETURNING updated_at`;
-  const row = rows[0];
-  return row ? { ...order, status: to, failureReason: failureReason ?? null, updatedAt: row.updated_at } : null;
 }

@@ -57,6 +57,9 @@ export async function placeOrder(
     ...priced,
     paymentMethodId: input.paymentMethodId,
     failureReason: null,
+    paymentId: null,
+    refundedAt: null,
+    unavailableItems: null,
     createdAt: now,
     updatedAt: now,
   };

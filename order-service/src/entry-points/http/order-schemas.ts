@@ -1,5 +1,5 @@
 import { pageQuery, z } from '@shop/platform/openapi';
-import { ORDER_STATUSES } from '../../domain/order-status';
+import { CLIENT_ORDER_STATUSES } from '../../domain/order-status';
 
 // Request and response shapes; the same schemas validate input and produce the OpenAPI document.
 
@@ -40,6 +40,14 @@ const orderLine = z.object({
   unitPriceCents: z.number().int().positive(),
 });
 
+const unavailableItem = z.object({
+  productId: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  requested: z.number().int().positive(),
+  available: z.number().int().nonnegative().openapi({ description: 'Units the product had for sale at that moment (0 for an unknown product)' }),
+});
+
 export const idempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional(),
 });
@@ -51,12 +59,18 @@ export const listOrdersQuery = pageQuery;
 export const orderResponse = z
   .object({
     id: z.uuid(),
-    status: z.enum(ORDER_STATUSES),
+    status: z.enum(CLIENT_ORDER_STATUSES).openapi({
+      description:
+        'PENDING: placed, stock being reserved or payment under way; PAID; PAYMENT_FAILED: the charge was refused; REJECTED: some items were out of stock, nobody was charged; CANCELLED by the customer (a paid order is then refunded)',
+    }),
     items: z.array(orderLine),
     totalCents: z.number().int(),
     currency: z.string(),
     paymentMethodId: z.uuid(),
-    failureReason: z.string().optional(),
+    statusReason: z.string().optional().openapi({ description: 'Why the order failed: REJECTED → "out_of_stock"; PAYMENT_FAILED → the payment\'s reason (e.g. "card_declined")' }),
+    failureReason: z.string().optional().openapi({ description: 'PAYMENT_FAILED only: the payment\'s reason (same as statusReason; kept for existing clients)' }),
+    unavailableItems: z.array(unavailableItem).optional().openapi({ description: 'REJECTED only: the items that could not be reserved' }),
+    refundedAt: z.iso.datetime().optional().openapi({ description: 'When the payment of the order was refunded (after a cancel, or a charge the order could not keep)' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -14,7 +14,7 @@ export function defineOrderRoutes(ctx: RouteContext, deps: PlaceOrderDeps): void
     method: 'post', path: '/orders', summary: 'Place an order for the signed-in user', tags, access: 'user',
     body: placeOrderBody, headers: idempotencyHeaders,
     responses: {
-      201: { description: 'Order placed, PENDING payment', schema: orderResponse },
+      201: { description: 'Order placed, PENDING: stock is reserved, then payment is taken (both asynchronously)', schema: orderResponse },
       422: {
         description:
           'A line names an unknown product (product-not-found) or one not sold any more (product-not-available), lines priced in different currencies (currency-mismatch), Idempotency-Key reused with another body, unknown customer, or total too large; details.line says which line',
@@ -42,12 +42,12 @@ export function defineOrderRoutes(ctx: RouteContext, deps: PlaceOrderDeps): void
   });
 
   defineRoute(ctx, {
-    method: 'post', path: '/orders/:id/cancel', summary: 'Cancel a PENDING order', tags, access: 'user',
+    method: 'post', path: '/orders/:id/cancel', summary: 'Cancel a PENDING or PAID order (a PAID order is refunded)', tags, access: 'user',
     params: orderIdParams,
     responses: {
-      200: { description: 'Cancelled', schema: orderResponse },
+      200: { description: 'CANCELLED (also when it already was); a PAID order\'s payment is refunded asynchronously (refundedAt appears then)', schema: orderResponse },
       404: { description: 'No such order of yours' },
-      409: { description: 'The order is no longer PENDING' },
+      409: { description: 'The order is PAYMENT_FAILED or REJECTED (invalid-order-transition), or kept changing while being cancelled (order-changed-concurrently)' },
     },
     handler: async ({ caller, params }) => ({ status: 200, body: await cancelOrder(db, caller.userId, params.id) }),
   });

@@ -71,6 +71,7 @@ export const productView = productResponse
     reserved: z
       .number()
       .int()
+      .min(0)
       .optional()
       .openapi({ description: 'Admins only: units held for orders not paid yet (on hand = stock + reserved). stock is what customers can buy now.' }),
   })

@@ -91,6 +91,17 @@ describe('order.created', () => {
     );
   });
 
+  test('When a product was deactivated since the order was placed, then it has nothing for sale and the order is rejected', async () => {
+    const product = await sut.createInactiveProduct({ stock: 8 });
+
+    const { order } = await publishOrder([{ productId: product.id, quantity: 1 }]);
+    const message = await waitForEvent(order.orderId);
+
+    expect(await sut.unitsOf(product.id)).toEqual({ stock: 8, reserved: 0 });
+    expect(message.routingKey).toBe('stock.rejected');
+    expect(payloadOf(message).unavailable).toEqual([{ productId: product.id, requested: 1, available: 0 }]);
+  });
+
   test('When the same message is delivered twice, then the stock moves once and one stock.reserved is published', async () => {
     const product = await sut.createProduct({ stock: 5 });
     const before = await acked();

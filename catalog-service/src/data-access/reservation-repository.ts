@@ -72,12 +72,14 @@ export async function findReservationForUpdate(tx: Tx, orderId: string): Promise
 
 /**
  * Locks the products in id order (see the top of this file) and returns the units each has for
- * sale; an unknown product is missing from the map. Until the transaction ends no other
- * reservation or adjustment can change them, so a decision made on these numbers holds.
+ * sale: its stock, or 0 once inactive (business rule: an inactive product cannot be ordered).
+ * An unknown product is missing from the map. Until the transaction ends no other reservation
+ * or adjustment can change them, so a decision made on these numbers holds.
  */
 export async function lockStockOf(tx: Tx, productIds: ReadonlyArray<string>): Promise<Map<string, number>> {
   const rows = await tx.$queryRaw<Array<{ id: string; stock: number }>>`
-    SELECT id, stock FROM products WHERE id = ANY(${[...productIds]}::uuid[]) ORDER BY id FOR UPDATE`;
+    SELECT id, CASE WHEN active THEN stock ELSE 0 END AS stock
+      FROM products WHERE id = ANY(${[...productIds]}::uuid[]) ORDER BY id FOR UPDATE`;
   return new Map(rows.map((row) => [row.id, row.stock]));
 }
 

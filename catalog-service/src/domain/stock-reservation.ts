@@ -15,7 +15,7 @@ export interface ReservationItem {
 export interface UnavailableItem {
   productId: string;
   requested: number;
-  /** Units for sale at that moment; 0 for an unknown product. */
+  /** Units for sale at that moment; 0 for an unknown or inactive product. */
   available: number;
 }
 

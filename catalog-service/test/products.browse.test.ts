@@ -169,6 +169,6 @@ describe('GET /products/:id', () => {
     expect(anonymous.body.code).toBe('product-not-found');
     expect(customer.status).toBe(404);
     expect(admin.status).toBe(200);
-    expect(admin.body).toEqual({ ...product, active: false });
+    expect(admin.body).toEqual({ ...product, active: false, reserved: 0 });
   });
 });

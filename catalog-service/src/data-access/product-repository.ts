@@ -85,6 +85,7 @@ interface ProductRow {
   price_cents: number;
   currency: string;
   stock: number;
+  reserved: number;
   active: boolean;
   version: number;
   created_at: Date;
@@ -101,7 +102,7 @@ export async function addToStock(db: Db, id: string, delta: number, now: Date): 
     UPDATE products
        SET stock = stock + ${delta}::int, version = version + 1, updated_at = ${now}::timestamptz
      WHERE id = ${id}::uuid AND stock + ${delta}::int >= 0
-    RETURNING id, sku, name, description, price_cents, currency, stock, active, version, created_at, updated_at`;
+    RETURNING id, sku, name, description, price_cents, currency, stock, reserved, active, version, created_at, updated_at`;
   return row ? toProduct(row) : null;
 }
 
@@ -124,6 +125,7 @@ function toProduct(row: ProductRow): Product {
     priceCents: row.price_cents,
     currency: row.currency,
     stock: row.stock,
+    reserved: row.reserved,
     active: row.active,
     version: row.version,
     createdAt: row.created_at,

@@ -29,6 +29,7 @@ export function newProduct(input: CreateProductInput, now: Date): Product {
     priceCents: input.priceCents,
     currency: input.currency,
     stock: input.stock ?? 0,
+    reserved: 0,
     active: true,
     version: 1,
     createdAt: now,

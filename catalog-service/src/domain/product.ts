@@ -6,8 +6,10 @@ export interface Product {
   description: string | null;
   priceCents: number;
   currency: string;
-  /** Units on hand; never below zero (a check constraint holds it too). */
+  /** Units customers can buy now; never below zero (a check constraint holds it too). */
   stock: number;
+  /** Units held for orders not paid yet (on hand = stock + reserved); admins only. */
+  reserved: number;
   /** Inactive products are hidden from customers and cannot be ordered. */
   active: boolean;
   /** 1 at creation, +1 on every change; published with each event so consumers can drop old news. */
@@ -41,6 +43,15 @@ export function toPublic(product: Product) {
 }
 
 export type PublicProduct = ReturnType<typeof toPublic>;
+
+/** The product as admins get it: the public fields plus the units held for unpaid orders. */
+export const toAdminView = (product: Product) => ({ ...toPublic(product), reserved: product.reserved });
+
+/** What a reader gets: admins the admin view, everyone else the public product. */
+export type ProductView = PublicProduct & { reserved?: number };
+
+/** Business rule: the reserved units are the shop's business, not the customers'. */
+export const toViewFor = (viewer: { isAdmin: boolean }) => (product: Product): ProductView => (viewer.isAdmin ? toAdminView(product) : toPublic(product));
 
 /** Business rule: customers and anonymous visitors see active products only; admins see all. */
 export function isVisibleTo(product: Product, viewer: { isAdmin: boolean }): boolean {

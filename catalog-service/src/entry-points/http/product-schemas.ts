@@ -65,7 +65,19 @@ export const productResponse = z
   .object({ id: z.uuid(), ...productFields, createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
   .openapi('Product');
 
-export const productsPage = z.object({ items: z.array(productResponse), nextCursor: z.string().nullable() }).openapi('ProductsPage');
+/** A product as GET returns it: admins also get `reserved`. */
+export const productView = productResponse
+  .extend({
+    reserved: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'Admins only: units held for orders not paid yet (on hand = stock + reserved). stock is what customers can buy now.' }),
+  })
+  .openapi('ProductView');
+
+export const productsPage = z.object({ items: z.array(productView), nextCursor: z.string().nullable() }).openapi('ProductsPage');
 
 export const productSnapshotItem = z
   .object({ productId: z.uuid(), ...productFields, version: z.number().int(), updatedAt: z.iso.datetime({ offset: true }) })

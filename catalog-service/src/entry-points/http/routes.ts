@@ -10,6 +10,7 @@ import {
   productIdParams,
   productResponse,
   productSnapshotPage,
+  productView,
   productsPage,
   snapshotQuery,
   stockAdjustmentBody,
@@ -25,13 +26,13 @@ export function defineCatalogRoutes(ctx: RouteContext, deps: { db: CatalogDb }):
   defineRoute(ctx, {
     method: 'get', path: '/products', summary: 'Browse the catalog, newest first (admins also see inactive products)', tags,
     access: 'public', query: browseProductsQuery,
-    responses: { 200: { description: 'A page of products', schema: productsPage } },
+    responses: { 200: { description: 'A page of products (admins also get reserved)', schema: productsPage } },
     handler: async ({ caller, query }) => ({ status: 200, body: await browseProducts(db, caller, query) }),
   });
 
   defineRoute(ctx, {
     method: 'get', path: '/products/:id', summary: 'One product', tags, access: 'public', params: productIdParams,
-    responses: { 200: { description: 'The product', schema: productResponse }, 404: { description: 'Unknown, or inactive (to all but admins)' } },
+    responses: { 200: { description: 'The product (admins also get reserved)', schema: productView }, 404: { description: 'Unknown, or inactive (to all but admins)' } },
     handler: async ({ caller, params }) => ({ status: 200, body: await getProduct(db, caller, params.id) }),
   });
 

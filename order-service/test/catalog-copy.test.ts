@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { waitFor } from '@shop/platform/testing';
 import { asUser, buildOrder, startOrderServiceUnderTest, type OrderServiceUnderTest } from './harness';
+import { CatalogReadModel } from '../src/domain/catalog-read-model';
 import { buildProduct } from './stub-catalog-service';
 
 // order-service prices orders from its own copy of the catalog. A fresh database is filled from
@@ -50,5 +51,17 @@ describe('filling the catalog copy of a fresh database', () => {
     expect(refused.headers['retry-after']).toBe('5');
     expect(accepted.status).toBe(201);
     expect(accepted.body.totalCents).toBe(1234);
+  });
+
+  test('When a process starts on a database whose copy was filled before, then it prices orders before its own fill has run', async () => {
+    // Arrange: a filled database; a second read model over it, as a restarted process has
+    // while its fill() has not read the mark yet (it never runs here).
+    sut = await startOrderServiceUnderTest({}, { catalogProducts: [buildProduct()] });
+    await waitFor(async () => (await request(sut!.url).get('/ready')).status === 200, { timeoutMs: 15_000, what: 'the first fill' });
+    const restarted = new CatalogReadModel({ db: sut.service.db, readSnapshot: () => Promise.reject(new Error('catalog-service must not be asked')) });
+
+    // Act / Assert: the database's mark answers, catalog-service is not asked.
+    await expect(restarted.assertFilled()).resolves.toBeUndefined();
+    await expect(restarted.check()).resolves.toEqual({ filled: true });
   });
 });

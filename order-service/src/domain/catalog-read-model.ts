@@ -33,9 +33,18 @@ export class CatalogReadModel {
 
   constructor(private readonly options: CatalogReadModelOptions) {}
 
-  /** Throws 503 catalog-unavailable until the copy has been filled once. */
-  assertFilled(): void {
-    if (!this.filled) throw new DependencyUnavailableError('catalog-service', 5, new Error('the product catalog copy is not filled yet'));
+  /**
+   * Throws 503 catalog-unavailable until the copy has been filled once. A restarted process
+   * listens before fill() has read the database's mark, so a request in that moment asks the
+   * database itself instead of refusing an order the copy could price.
+   */
+  async assertFilled(): Promise<void> {
+    if (this.filled) return;
+    if (await isCatalogBackfilled(this.options.db)) {
+      this.filled = true;
+      return;
+    }
+    throw new DependencyUnavailableError('catalog-service', 5, new Error('the product catalog copy is not filled yet'));
   }
 
   /** Readiness: rejects until the copy has been filled once. */

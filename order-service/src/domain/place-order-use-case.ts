@@ -19,7 +19,7 @@ export interface PlaceOrderDeps {
   /** Verifies the user in user-service (503 when it cannot be asked; never invents one). */
   lookupCustomer: (userId: string) => Promise<Customer>;
   /** Throws 503 while order-service's copy of the catalog has never been filled. */
-  assertCatalogFilled: () => void;
+  assertCatalogFilled: () => Promise<void>;
 }
 
 export interface PlacedOrder {
@@ -44,7 +44,7 @@ export async function placeOrder(
     const replay = await replayStored(deps.db, userId, idempotencyKey, requestHash);
     if (replay) return replay;
   }
-  deps.assertCatalogFilled();
+  await deps.assertCatalogFilled();
   const products = await findCatalogProducts(deps.db, input.items.map((line) => line.productId));
   const priced = priceOrder(input.items, new Map(products.map((product) => [product.id, product])));
   const customer = await deps.lookupCustomer(userId);

@@ -458,7 +458,7 @@ describe('the system under faults, with orders streaming through the gateway', (
     const scarce = ledger.get(scarceProduct)!;
     process.stdout.write(
       `stock: scarce product ${SCARCE_STOCK} → ${scarce.stock} left, ${scarce.paidUnits} sold, ${rejected} orders REJECTED; ` +
-        `plenty: ${[...ledger.values()].slice(0, 3).map((e) => e.paidUnits).join('/')} units sold; open reservations ${scarce.openReservations}\n`,
+        `plenty: ${[...products.keys()].filter((id) => id !== scarceProduct).map((id) => ledger.get(id)!.paidUnits).join('/')} units sold; open reservations ${scarce.openReservations}\n`,
     );
 
     expect({

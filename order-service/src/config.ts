@@ -20,12 +20,19 @@ export const configSchema = z.object({
   CATALOG_SERVICE_TIMEOUT_MS: positiveInt(5000),
   /** Time limit of one user lookup, in ms. Default 1000. */
   USER_SERVICE_TIMEOUT_MS: positiveInt(1000),
-  /** Failure percentage over the rolling window that opens the breaker. Default 50. */
+  // The user-service breaker (platform/resilience createBreaker). With these defaults and a steady
+  // load, a user-service that stops answering opens it about USER_SERVICE_TIMEOUT_MS +
+  // BREAKER_WINDOW_MS / 2 = 2 s in, and orders are accepted again within about
+  // BREAKER_RESET_TIMEOUT_MS (+ one lookup) after it answers again: a stall of S seconds costs
+  // at most about S + 1 s of refusals. Keep BREAKER_RESET_TIMEOUT_MS ≥ USER_SERVICE_TIMEOUT_MS.
+  /** Failure percentage over the rolling window above which the breaker opens. Default 50. */
   BREAKER_ERROR_THRESHOLD_PERCENT: positiveInt(50),
-  /** How long the breaker stays open before letting one call through, in ms. Default 10000. */
-  BREAKER_RESET_TIMEOUT_MS: positiveInt(10_000),
-  /** Calls in the window before the breaker may open at all. Default 5. */
+  /** How long the breaker stays open before letting one trial lookup through, in ms. Default 1000. */
+  BREAKER_RESET_TIMEOUT_MS: positiveInt(1000),
+  /** Lookups in the window before the breaker may open at all, so one slow lookup never opens it. Default 5. */
   BREAKER_VOLUME_THRESHOLD: positiveInt(5),
+  /** Length of the breaker's rolling window of lookup outcomes, in ms (10 buckets). Default 2000. */
+  BREAKER_WINDOW_MS: positiveInt(2000),
 });
 
 export type OrderServiceConfig = Readonly<z.infer<typeof configSchema>>;

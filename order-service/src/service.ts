@@ -26,6 +26,7 @@ export const service = defineService({
       errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
       resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
       volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+      windowMs: config.BREAKER_WINDOW_MS,
     });
     onShutdown('user-service breaker', async () => userLookup.shutdown());
     const catalog = new CatalogReadModel({

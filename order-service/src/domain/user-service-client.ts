@@ -14,6 +14,7 @@ export interface UserLookupOptions {
   errorThresholdPercentage: number;
   resetTimeoutMs: number;
   volumeThreshold: number;
+  windowMs: number;
 }
 
 /**
@@ -40,5 +41,6 @@ export function createUserLookup(options: UserLookupOptions): Breaker<[string], 
     errorThresholdPercentage: options.errorThresholdPercentage,
     resetTimeoutMs: options.resetTimeoutMs,
     volumeThreshold: options.volumeThreshold,
+    rollingCountTimeoutMs: options.windowMs,
   });
 }

@@ -1,3 +1,5 @@
+import { jitteredRetryAfterSeconds } from './retry-after';
+
 /** Options for an AppError; named so that no positional boolean can be misread. */
 export interface AppErrorOptions {
   /** Stable kebab-case code clients can switch on, e.g. `email-taken`. */
@@ -57,15 +59,24 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** 503 with Retry-After: a dependency is down; the client may retry later. */
+/**
+ * 503 with Retry-After: a dependency is down; the client may retry later. `retryAfterSeconds`
+ * is the earliest sensible retry; the header carries it with jitter, a whole number in
+ * [base, 2 × base] (see jitteredRetryAfterSeconds), so refused clients do not return as one herd.
+ */
 export class DependencyUnavailableError extends AppError {
+  /** The Retry-After sent, in seconds (jittered). */
+  readonly retryAfterSeconds: number;
+
   constructor(dependency: string, retryAfterSeconds: number, cause?: unknown) {
+    const jittered = jitteredRetryAfterSeconds(retryAfterSeconds);
     super({
       code: `${dependency}-unavailable`,
       message: `${dependency} is unavailable, retry later`,
       httpStatus: 503,
-      headers: { 'Retry-After': String(retryAfterSeconds) },
+      headers: { 'Retry-After': String(jittered) },
       cause,
     });
+    this.retryAfterSeconds = jittered;
   }
 }

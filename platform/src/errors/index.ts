@@ -8,3 +8,4 @@ export {
   type AppErrorOptions,
 } from './app-error';
 export { toAppError } from './to-app-error';
+export { jitteredRetryAfterSeconds } from './retry-after';

@@ -6,17 +6,34 @@ import { isDependencyFailure } from './service-call-error';
 
 const log = getLogger('resilience');
 
-/** Options of a breaker, with their defaults. */
+/**
+ * Options of a breaker, with their defaults. How they play together (opossum 10):
+ * - The breaker opens when, within the last `rollingCountTimeoutMs`, at least `volumeThreshold`
+ *   calls were made and more than `errorThresholdPercentage` % of them failed (a timeout is a
+ *   failure; calls still in flight count as made). Under a steady load a dependency that stops
+ *   answering therefore opens it about timeoutMs + rollingCountTimeoutMs / 2 after the stall began.
+ * - A single failure never opens it while errorThresholdPercentage ≥ 100 / volumeThreshold: among
+ *   at least volumeThreshold calls one failure is at most 20 % (defaults), below the 50 % threshold.
+ * - Open, it refuses at once for `resetTimeoutMs`, then lets the next call through as a trial:
+ *   success closes it, failure (after at most timeoutMs) opens it for another resetTimeoutMs.
+ *   So once the dependency answers again, calls are accepted within about resetTimeoutMs
+ *   (+ one trial): a stall of S seconds costs about S + resetTimeoutMs / 1000 seconds of refusals.
+ * - Keep resetTimeoutMs ≥ timeoutMs: a call begun before the breaker opened and failing while it
+ *   is half-open would open it again (opossum treats any failure in half-open as the trial's).
+ */
 export interface BreakerOptions {
   /** Longest a call may take before it counts as a failure (and answers 503), in ms. Default 3000. */
   timeoutMs?: number;
-  /** Failure percentage within the rolling window at which the breaker opens. Default 50. */
+  /** Failure percentage within the rolling window above which the breaker opens. Default 50. */
   errorThresholdPercentage?: number;
-  /** How long the breaker stays open before one trial call is let through, in ms. Default 10000. */
+  /** How long the breaker stays open before one trial call is let through, in ms. Default 1000. */
   resetTimeoutMs?: number;
   /** Calls within the rolling window before the breaker may open, so one early failure does not. Default 5. */
   volumeThreshold?: number;
-  /** Length of the rolling statistics window, in ms (a multiple of 10). Default 10000. */
+  /**
+   * Length of the rolling statistics window, in ms, kept in 10 buckets (so a multiple of 10).
+   * Short, so a stall opens the breaker soon and old failures are forgotten soon. Default 2000.
+   */
   rollingCountTimeoutMs?: number;
   /**
    * Errors that are the caller's fault (a 404 user): they neither count as failures nor are
@@ -24,6 +41,18 @@ export interface BreakerOptions {
    */
   isCallerError?: (error: unknown) => boolean;
 }
+
+/** The defaults of BreakerOptions, in one place (the README quotes them). */
+export const BREAKER_DEFAULTS = {
+  timeoutMs: 3000,
+  errorThresholdPercentage: 50,
+  resetTimeoutMs: 1000,
+  volumeThreshold: 5,
+  rollingCountTimeoutMs: 2000,
+} as const;
+
+/** Buckets of the rolling window: statistics age out in steps of a tenth of it. */
+const ROLLING_COUNT_BUCKETS = 10;
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
@@ -55,14 +84,15 @@ export function createBreaker<TArgs extends unknown[], TResult>(
   options: BreakerOptions = {},
 ): Breaker<TArgs, TResult> {
   const isCallerError = options.isCallerError ?? isClientAppError;
-  const resetTimeoutMs = options.resetTimeoutMs ?? 10_000;
+  const resetTimeoutMs = options.resetTimeoutMs ?? BREAKER_DEFAULTS.resetTimeoutMs;
   const breaker = new CircuitBreaker<TArgs, TResult>(action, {
     name,
-    timeout: options.timeoutMs ?? 3000,
-    errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
+    timeout: options.timeoutMs ?? BREAKER_DEFAULTS.timeoutMs,
+    errorThresholdPercentage: options.errorThresholdPercentage ?? BREAKER_DEFAULTS.errorThresholdPercentage,
     resetTimeout: resetTimeoutMs,
-    volumeThreshold: options.volumeThreshold ?? 5,
-    rollingCountTimeout: options.rollingCountTimeoutMs ?? 10_000,
+    volumeThreshold: options.volumeThreshold ?? BREAKER_DEFAULTS.volumeThreshold,
+    rollingCountTimeout: options.rollingCountTimeoutMs ?? BREAKER_DEFAULTS.rollingCountTimeoutMs,
+    rollingCountBuckets: ROLLING_COUNT_BUCKETS,
     errorFilter: (error: unknown) => isCallerError(error),
   });
 
@@ -87,7 +117,8 @@ export function createBreaker<TArgs extends unknown[], TResult>(
     log.info('Circuit breaker closed', { breaker: name });
   });
 
-  // While open, clients may come back when the trial call is due; otherwise after a full reset period.
+  // While open, clients may come back when the trial call is due; otherwise after a full reset
+  // period. DependencyUnavailableError spreads it over [base, 2 × base] so they do not come as a herd.
   const retryAfterSeconds = () => {
     const remainingMs = breaker.opened ? openedAt + resetTimeoutMs - Date.now() : resetTimeoutMs;
     return Math.max(1, Math.ceil(remainingMs / 1000));

@@ -77,6 +77,12 @@ export interface RunningSystem {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped service again with the same environment and port; resolves once it is ready. */
   start(service: ServiceName, timeoutMs?: number): Promise<void>;
+  /**
+   * Sends a signal to a running service without waiting for anything: SIGSTOP pauses the
+   * process (it stays connected and answers nothing, as a stuck service does), SIGCONT resumes
+   * it. stop() resumes every process before it stops them, so a paused one never outlives the test.
+   */
+  signal(service: ServiceName, signal: NodeJS.Signals): void;
   /** True while the service's process runs. */
   isRunning(service: ServiceName): boolean;
   stop(): Promise<void>;
@@ -173,6 +179,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const stop = async () => {
     process.off('exit', killOnExit);
     stopping = true;
+    // A paused (SIGSTOPped) process would not act on SIGTERM before it is continued.
+    for (const [name, child] of children) if (isRunning(name)) child.kill('SIGCONT');
     await stack.stopAll([...children.values()]);
     await brokerProxy?.stop();
     await Promise.all([sink.close(), collector.close()]);
@@ -210,6 +218,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       const service = serviceNamed(name);
       launch(service);
       await stack.waitReady(service, timeoutMs);
+    },
+    signal(name, signal) {
+      if (!isRunning(name)) throw new Error(`${name} is not running`);
+      children.get(name)!.kill(signal);
     },
     isRunning,
     stop,

@@ -15,6 +15,8 @@ export class StubUserService {
   delayMs = 0;
   /** Lookups received. */
   calls = 0;
+  /** Answers held while stalled, sent on resume(). */
+  private held: Array<() => void> | undefined;
 
   constructor(private readonly serviceToken: string) {}
 
@@ -37,10 +39,12 @@ export class StubUserService {
     const server = http.createServer((req, res) => {
       this.calls++;
       const answer = (status: number, body: unknown) => {
-        setTimeout(() => {
+        const respond = () => {
           if (res.destroyed) return;
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        }, this.delayMs);
+        };
+        if (this.held) this.held.push(respond);
+        else setTimeout(respond, this.delayMs);
       };
       if (req.headers[IDENTITY_HEADERS.serviceToken] !== this.serviceToken) return answer(401, { code: 'unauthorized' });
       const id = /^\/users\/([^/]+)$/.exec(req.url ?? '')?.[1];
@@ -52,8 +56,24 @@ export class StubUserService {
     this.server = server;
   }
 
+  /**
+   * Stops answering without closing anything, as a process that is paused (SIGSTOP) or stuck:
+   * requests are accepted and wait; resume() answers them all.
+   */
+  stall(): void {
+    this.held ??= [];
+  }
+
+  /** Ends a stall: the held requests are answered (those whose caller gave up are skipped). */
+  resume(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const respond of held) respond();
+  }
+
   /** Stops answering: new connections are refused, open ones are cut. */
   async stop(): Promise<void> {
+    this.resume();
     const server = this.server;
     this.server = undefined;
     if (!server) return;

@@ -54,7 +54,8 @@ describe('order-service breaker under a user-service stall', () => {
       try {
         await sleep(STALL_MS);
       } finally {
-        system.signal('user-service', 'SIGCONT');
+        // Always resumed, even when the test failed meanwhile (stop() may have ended it already).
+        if (system.isRunning('user-service')) system.signal('user-service', 'SIGCONT');
         resumeAt = Date.now();
       }
     })();

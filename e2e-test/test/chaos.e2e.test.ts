@@ -88,7 +88,7 @@ beforeAll(async () => {
     env: {
       // The stream is 8 orders/s from three customers for minutes: the per-client limit is not under test.
       RATE_LIMIT_MAX: '100000',
-      // Shorter than the 10 s default so the user-service scenario does not wait for the breaker.
+      // At least the lookup timeout below (a trial started before the breaker opened must not reopen it); the default is 1 s.
       BREAKER_RESET_TIMEOUT_MS: String(BREAKER_RESET_TIMEOUT_MS),
       // Three times the 1 s default: this machine's two cores also run the load and every
       // process, and a lookup slowed by CPU starvation is not the fault under test.

@@ -16,6 +16,7 @@ import { measureFootprint, measureIdle } from './cases/footprint.mjs';
 import { measureGatewayCost } from './cases/gateway-cost.mjs';
 import { measureOrderIntake } from './cases/order-intake.mjs';
 import { measureOrderToPaid } from './cases/order-to-paid.mjs';
+import { measureScaleOut } from './cases/scale-out.mjs';
 import { cleanUp } from './lib/clean-up.mjs';
 import { failUsage, readPlan } from './lib/options.mjs';
 import { othersCpuPercent } from './lib/proc.mjs';
@@ -35,6 +36,7 @@ const CASES = [
   ['2', 'orderIntake', measureOrderIntake],
   ['3', 'orderToPaid', measureOrderToPaid], // at half of case 2's orders/s, unless --rate
   ['4', 'footprint', measureFootprint], // from the start, the idle pause, case 2 and the whole run
+  ['5', 'scaleOut', measureScaleOut], // starts its own extra replica and gateways, so it runs last
 ];
 
 const plan = readPlan(process.argv.slice(2), { resultsDir: path.join(here, 'results') });

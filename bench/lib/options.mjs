@@ -9,7 +9,7 @@ const SERVICE_NAMES = ['user-service', 'order-service', 'payment-service', 'noti
 const USAGE = `Usage: node bench/run.mjs [options]   (build first: npx tsc -b)
   --smoke                 tiny run: 1-2 s per case, 4 connections, 8 users; nginx only if already installed
   --out <file>            JSON result (default bench/results/latest.json; smoke: bench/results/smoke.json)
-  --cases 1,2,3,4         which cases to run (3 needs 2, or --rate)
+  --cases 1,2,3,4,5       which cases to run (3 needs 2, or --rate; 5 = scale-out)
   --connections <n>       connections of cases 1 and 2 (default 32)
   --duration <s>          measured seconds per case-1/2 run (default 10)
   --warmup <s>            warm-up seconds before each measured run (default 3)
@@ -38,7 +38,7 @@ export function readPlan(args, { resultsDir }) {
     options: {
       smoke: { type: 'boolean', default: false },
       out: { type: 'string' },
-      cases: { type: 'string', default: '1,2,3,4' },
+      cases: { type: 'string', default: '1,2,3,4,5' },
       connections: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },

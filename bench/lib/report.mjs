@@ -119,6 +119,20 @@ export function renderReport(r, { outFile }) {
     out.push(table(rows));
   }
 
+  const c5 = r.cases.scaleOut;
+  if (c5) {
+    out.push('');
+    out.push(`5. Scale-out — ${c5.connections} connections, variants alternated in ${c5.rounds} rounds`);
+    const rows = [['what', 'per s', 'p50 ms', 'p99 ms', 'failed', 'CPU ms per request']];
+    const cpu = (v, ...names) => names.map((n) => `${n} ${fmt(v.cpuMsPerRequest?.[n])}`).join(', ');
+    rows.push(['POST /api/orders, 1 order-service', fmt(c5.intake.oneReplica.rps, 0), fmt(c5.intake.oneReplica.latencyMs.p50), fmt(c5.intake.oneReplica.latencyMs.p99), String(c5.intake.oneReplica.non2xx + c5.intake.oneReplica.errors), cpu(c5.intake.oneReplica, 'order-service', 'postgres')]);
+    rows.push(['POST /api/orders, 2 order-service', fmt(c5.intake.twoReplicas.rps, 0), fmt(c5.intake.twoReplicas.latencyMs.p50), fmt(c5.intake.twoReplicas.latencyMs.p99), String(c5.intake.twoReplicas.non2xx + c5.intake.twoReplicas.errors), cpu(c5.intake.twoReplicas, 'order-service', 'order-service#2', 'postgres')]);
+    rows.push(['GET /api/users/me, limits in memory', fmt(c5.limiter.memory.rps, 0), fmt(c5.limiter.memory.latencyMs.p50), fmt(c5.limiter.memory.latencyMs.p99), String(c5.limiter.memory.non2xx + c5.limiter.memory.errors), cpu(c5.limiter.memory, 'gateway')]);
+    rows.push(['GET /api/users/me, limits in Redis', fmt(c5.limiter.redis.rps, 0), fmt(c5.limiter.redis.latencyMs.p50), fmt(c5.limiter.redis.latencyMs.p99), String(c5.limiter.redis.non2xx + c5.limiter.redis.errors), cpu(c5.limiter.redis, 'gateway')]);
+    out.push(table(rows));
+    out.push(`  ratios: 2 replicas / 1 = ${fmt(c5.ratios.twoToOneReplica)}; Redis / memory req/s = ${fmt(c5.ratios.redisToMemory)}, gateway CPU per request = ${fmt(c5.ratios.redisToMemoryGatewayCpu)}`);
+  }
+
   out.push('');
   out.push('Targets');
   if (r.targets.length) {

@@ -40,7 +40,8 @@ const INHERITED = ['DATABASE_POOL_MAX', 'CONSUMER_PREFETCH', 'OUTBOX_POLL_INTERV
 export async function startSystem(run) {
   const { plan, result, log } = run;
   const sink = await startSink(run);
-  const portOffset = await chooseOffset([3009]);
+  // 3009: nginx (case 1); 3011-3013: case 5's second order-service and its two extra gateways.
+  const portOffset = await chooseOffset([3009, 3011, 3012, 3013]);
   const inherited = Object.fromEntries(INHERITED.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
   const benchEnv = {
     JWT_SECRET: randomBytes(32).toString('hex'),

@@ -6,8 +6,8 @@ import { startUpstreamStub, type UpstreamStub } from './upstream-stub';
  * starts a gateway of its own, so each test starts with empty counters. Call in a describe.
  */
 export function useLimitedGateways(): {
-  /** Starts a gateway with these limits and returns its base URL. */
-  start: (limits: { perClient: number; login: number }) => Promise<string>;
+  /** Starts a gateway with these limits (and any other env, e.g. REDIS_URL) and returns its base URL. */
+  start: (limits: { perClient: number; login: number }, env?: Record<string, string>) => Promise<string>;
   /** The echo stub behind every gateway (its `requests` show what got through). */
   stub: () => UpstreamStub;
 } {
@@ -23,7 +23,7 @@ export function useLimitedGateways(): {
     await services.close();
   });
 
-  const start = async (limits: { perClient: number; login: number }) => {
+  const start = async (limits: { perClient: number; login: number }, env: Record<string, string> = {}) => {
     const gateway = await startTestGateway({
       USER_SERVICE_URL: services.url,
       ORDER_SERVICE_URL: services.url,
@@ -32,6 +32,7 @@ export function useLimitedGateways(): {
       RATE_LIMIT_WINDOW_MS: '60000',
       RATE_LIMIT_MAX: String(limits.perClient),
       LOGIN_RATE_LIMIT_MAX: String(limits.login),
+      ...env,
     });
     gateways.push(gateway);
     return gateway.url;

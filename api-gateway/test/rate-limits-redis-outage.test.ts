@@ -71,7 +71,30 @@ describe('Rate limits when Redis is unreachable', () => {
     expect(await loginCount()).toBe(2);
   });
 
-  test('When Redis stops answering on an open connection, then no request waits much longer than the Redis timeout', async () => {
+  test('When Redis is down as the gateway starts, then it starts and serves with in-memory limits, and counts in Redis once Redis is up', async () => {
+    // Arrange
+    const proxy = new TcpProxy(TEST_REDIS_PORT);
+    proxies.push(proxy);
+    await proxy.start();
+    await proxy.cut();
+    const { url, loginCount } = await gatewayBehind(proxy.port, { perClient: 100, login: 100 });
+
+    // Act
+    const whileDown = await timedLogin(url);
+    await proxy.restore();
+    await waitFor(async () => {
+      await request(url).get('/api/products');
+      return metricSum(await metricsOf(url), 'gateway_rate_limit_store_active', { store: 'redis' }) === 1;
+    }, { timeoutMs: 5000 });
+    await request(url).post('/api/auth/login').send({}).expect(200);
+
+    // Assert
+    expect(whileDown.status).toBe(200);
+    expect(whileDown.ms).toBeLessThan(1000);
+    expect(await loginCount()).toBe(1);
+  });
+
+  test('When Redis stops answering on an open connection, then no request waits much longer than the Redis timeout, and Redis counts again once it answers', async () => {
     // Arrange
     const proxy = new FreezableProxy(TEST_REDIS_PORT);
     proxies.push(proxy);
@@ -85,9 +108,16 @@ describe('Rate limits when Redis is unreachable', () => {
     const answers = [];
     for (let i = 0; i < 5; i += 1) answers.push(await timedLogin(url));
     const metrics = await metricsOf(url);
+    proxy.thaw();
+    const sharedAgain = await waitFor(async () => {
+      await request(url).get('/api/products');
+      return metricSum(await metricsOf(url), 'gateway_rate_limit_store_active', { store: 'redis' }) === 1;
+    }, { timeoutMs: 5000 });
 
     // Assert
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(metricSum(metrics, 'gateway_rate_limit_store_active', { store: 'memory' })).toBe(1);
+    expect(sharedAgain).toBe(true);
     // Timeout 150 ms, plus the proxied call to the stub: far under a second each, and most skip Redis entirely.
     for (const answer of answers) expect(answer.ms).toBeLessThan(600);
     expect(metricSum(metrics, STORE_ERRORS, { reason: 'timeout' }) - errorsBefore).toBeGreaterThanOrEqual(1);

@@ -34,8 +34,8 @@ export function useRedisKeyPrefix(): { prefix: string; redis: () => TestRedisCli
 }
 
 /**
- * A TCP proxy in front of Redis that can freeze: connections stay open but no byte passes, as
- * when Redis hangs or the network drops packets silently (the case a timeout must cover).
+ * A TCP proxy in front of Redis that can freeze: connections stay open but no byte passes until
+ * thawed, as when Redis hangs or the network stalls (the case only a timeout covers).
  */
 export class FreezableProxy {
   private server: net.Server | undefined;
@@ -53,28 +53,29 @@ export class FreezableProxy {
         [upstream, client],
       ] as const) {
         this.sockets.add(from);
-        from.on('data', (chunk: Buffer) => {
-          if (!this.frozen) to.write(chunk);
-        });
+        if (this.frozen) from.pause();
         from.on('error', () => to.destroy());
         from.on('close', () => {
           this.sockets.delete(from);
           to.destroy();
         });
       }
+      client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
   }
 
-  /** From now on bytes are swallowed in both directions. */
+  /** From now on nothing is read from either side (bytes wait in the kernel's buffers). */
   freeze(): void {
     this.frozen = true;
+    for (const socket of this.sockets) socket.pause();
   }
 
-  /** Bytes pass again (what was swallowed is lost). */
+  /** Bytes flow again, the held ones first. */
   thaw(): void {
     this.frozen = false;
+    for (const socket of this.sockets) socket.resume();
   }
 
   async stop(): Promise<void> {

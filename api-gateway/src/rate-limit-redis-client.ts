@@ -35,10 +35,12 @@ export function connectRateLimitRedis(url: string, options: { connectTimeoutMs: 
   client.on('error', (error: unknown) => {
     options.log.debug('Redis connection error', { error: error instanceof Error ? error.message : String(error) });
   });
+  let closing = false;
+  // Pending while node-redis retries; rejects only when the client is closed before it ever connected.
   const connected = client.connect().then(
     () => undefined,
     (error: unknown) => {
-      options.log.warn('Could not connect to Redis', { error: error instanceof Error ? error.message : String(error) });
+      if (!closing) options.log.warn('Could not connect to Redis', { error: error instanceof Error ? error.message : String(error) });
     },
   );
   let timer: NodeJS.Timeout | undefined;
@@ -50,6 +52,7 @@ export function connectRateLimitRedis(url: string, options: { connectTimeoutMs: 
     isReady: () => client.isReady,
     ready,
     close: async () => {
+      closing = true;
       clearTimeout(timer);
       if (client.isOpen) client.destroy();
     },

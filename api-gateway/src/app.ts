@@ -13,8 +13,12 @@ import { createRateLimits } from './rate-limits';
 import { authenticationFor, isRouted, routingTable, upstreamServices } from './routing-table';
 import { upstreamReadinessChecks } from './upstream-readiness';
 
-/** The gateway app, and what it owns that must be released on shutdown. */
-export type GatewayApp = Express & { close: () => void };
+/** The gateway app, what it waits for before serving, and what it owns that must be released on shutdown. */
+export type GatewayApp = Express & {
+  /** Resolves once the rate limits' shared store is connected, or gave up waiting (they then count in memory). */
+  ready: Promise<void>;
+  close: () => Promise<void>;
+};
 
 /**
  * The gateway: request id → hop-by-hop abuse refused → helmet → metrics → its own routes (health,
@@ -65,5 +69,5 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
 
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return Object.assign(app, { close: rateLimits.close });
+  return Object.assign(app, { ready: rateLimits.ready, close: rateLimits.close });
 }

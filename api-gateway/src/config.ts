@@ -47,6 +47,16 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_MAX: positiveInt(600),
   /** Login attempts one IP may make per window. Default 10. */
   LOGIN_RATE_LIMIT_MAX: positiveInt(10),
+  /**
+   * Redis the rate limits count in (redis:// or rediss://), shared by every gateway replica so
+   * each limit holds across all of them. Unset: each gateway counts in its own memory (one
+   * replica only). While Redis is unreachable, counts fall back to each replica's memory.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of the rate-limit keys in Redis; gateways sharing limits use the same one. Default gateway:rate-limit:. */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('gateway:rate-limit:'),
+  /** Longest a request waits for Redis to count it before it is counted in memory instead, in ms. Default 150. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt(150),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;

@@ -1,8 +1,18 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitInfo, type Store } from 'express-rate-limit';
+import { getLogger } from '@shop/platform/logging';
 import { verifiedClaimsOf } from './auth-middleware';
 import type { GatewayConfig } from './config';
 import { InvalidTokenError, MissingTokenError, RateLimitedError, TokenExpiredError } from './gateway-errors';
+import { showActiveStore } from './rate-limit-metrics';
+import { connectRateLimitRedis } from './rate-limit-redis-client';
+import { RateLimitStoreHealth } from './rate-limit-store-health';
+import { SharedRateLimitStore } from './shared-rate-limit-store';
+
+const log = getLogger('rate-limits');
+
+/** After a Redis timeout or error, how long counts stay in memory before Redis is tried again, in ms. */
+const REDIS_RETRY_AFTER_MS = 1000;
 
 /** The gateway's limiters and the stores they count in. */
 export interface RateLimits {
@@ -16,8 +26,52 @@ export interface RateLimits {
    * limited like everyone else instead of never reaching the limiter.
    */
   refusedAuthentication: ErrorRequestHandler;
-  /** Stops the stores' reset timers (shutdown). */
-  close: () => void;
+  /** Resolves once the shared store is connected, or gave up waiting (the limiters then count in memory). */
+  ready: Promise<void>;
+  /** Stops the stores' reset timers and closes the Redis connection (shutdown). */
+  close: () => Promise<void>;
+}
+
+/** What the limiters read from the gateway's config (a plain object will do, e.g. in a bench). */
+export type RateLimitConfig = Pick<
+  GatewayConfig,
+  | 'RATE_LIMIT_WINDOW_MS'
+  | 'RATE_LIMIT_MAX'
+  | 'LOGIN_RATE_LIMIT_MAX'
+  | 'REDIS_URL'
+  | 'RATE_LIMIT_KEY_PREFIX'
+  | 'RATE_LIMIT_REDIS_TIMEOUT_MS'
+>;
+
+/** One store per limiter, and how to wait for and release what they share. */
+interface LimiterStores {
+  storeFor: (limiter: string) => Store & { shutdown?: () => void };
+  ready: Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** This process's memory only: right for a single gateway, or when no Redis is configured. */
+function memoryStores(): LimiterStores {
+  showActiveStore('memory');
+  return { storeFor: () => new MemoryStore(), ready: Promise.resolve(), close: async () => undefined };
+}
+
+/** Counts in the Redis at redisUrl, shared by every gateway with the same key prefix; memory while Redis is unreachable. */
+function sharedStores(config: RateLimitConfig, redisUrl: string): LimiterStores {
+  const redis = connectRateLimitRedis(redisUrl, { connectTimeoutMs: 1000, log });
+  const health = new RateLimitStoreHealth(redis.isReady, REDIS_RETRY_AFTER_MS, log);
+  return {
+    storeFor: (limiter) =>
+      new SharedRateLimitStore({
+        limiter,
+        prefix: `${config.RATE_LIMIT_KEY_PREFIX}${limiter}:`,
+        sendCommand: redis.sendCommand,
+        timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+        health,
+      }),
+    ready: redis.ready,
+    close: redis.close,
+  };
 }
 
 const clientIp = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
@@ -33,13 +87,20 @@ function rejectOverLimit(req: Request, _res: Response, next: NextFunction): void
 }
 
 /**
- * Builds both limiters. Their counters live in this process's memory, which is right for one
- * gateway replica only: with several replicas each would allow the full limit, so a shared
- * store (rate-limit-redis on the cluster's Redis) must replace MemoryStore before scaling out.
+ * Builds both limiters. With REDIS_URL they count in Redis, so each limit holds across every
+ * gateway replica together; without it, in this process's memory (one gateway only: with N
+ * replicas each would allow the full limit). While Redis is unreachable or slow, both limiters
+ * count per replica in memory (see SharedRateLimitStore).
+ *
+ * Login falls back like the rest rather than failing closed: during an outage a password
+ * guesser gets at most LOGIN_RATE_LIMIT_MAX per window per gateway replica (a small, known
+ * multiple of the limit), whereas failing closed would turn any Redis outage into nobody being
+ * able to sign in, and would let anyone who can overload Redis lock every user out.
  */
-export function createRateLimits(config: GatewayConfig): RateLimits {
-  const perClientStore = new MemoryStore();
-  const loginStore = new MemoryStore();
+export function createRateLimits(config: RateLimitConfig): RateLimits {
+  const stores = config.REDIS_URL ? sharedStores(config, config.REDIS_URL) : memoryStores();
+  const perClientStore = stores.storeFor('per-client');
+  const loginStore = stores.storeFor('login');
   const common = {
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     standardHeaders: 'draft-8',
@@ -76,9 +137,11 @@ export function createRateLimits(config: GatewayConfig): RateLimits {
       // Under the limit the limiter calls next() and the 401 goes on; over it, next(RateLimitedError).
       void perClient(req, res, (limited?: unknown) => next(limited ?? error));
     },
-    close: () => {
-      perClientStore.shutdown();
-      loginStore.shutdown();
+    ready: stores.ready,
+    close: async () => {
+      perClientStore.shutdown?.();
+      loginStore.shutdown?.();
+      await stores.close();
     },
   };
 }

@@ -12,10 +12,12 @@ import { createUpstreamAgent } from './upstream-agent';
 export const service = defineService({
   name: SERVICE_NAME,
   config: gatewayConfigSchema,
-  start: ({ config, onShutdown }) => {
+  start: async ({ config, onShutdown }) => {
     const agent = createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS });
     onShutdown('upstream agent', async () => agent.destroy());
     const app = createGatewayApp(config, agent);
+    // Waits (at most about a second) for the shared rate-limit store, so the first requests count in it.
+    await app.ready;
     return {
       app,
       close: async () => app.close(),

@@ -28,6 +28,15 @@ describe('Gateway configuration', () => {
     expect(load).toThrow(/ORDER_SERVICE_URL/);
   });
 
+  test('When REDIS_URL is not a redis:// or rediss:// URL, then loading fails naming REDIS_URL', () => {
+    // Act
+    const load = () => loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, REDIS_URL: 'http://redis:6379' });
+
+    // Assert
+    expect(load).toThrow(/REDIS_URL/);
+    expect(loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, REDIS_URL: 'rediss://redis:6380' }).REDIS_URL).toBe('rediss://redis:6380');
+  });
+
   test('When only the secrets are set, then every other setting takes its documented default', () => {
     // Act
     const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN });
@@ -46,8 +55,11 @@ describe('Gateway configuration', () => {
       LOGIN_RATE_LIMIT_MAX: 10,
       HOST: '127.0.0.1',
       TRUST_PROXY: false,
+      RATE_LIMIT_KEY_PREFIX: 'gateway:rate-limit:',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: 150,
     });
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
 

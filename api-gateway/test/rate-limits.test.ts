@@ -2,8 +2,8 @@ import request from 'supertest';
 import { useLimitedGateways } from './support/limited-gateways';
 import { tokenFor } from './support/test-gateway';
 
-describe('Rate limits', () => {
-  const gatewayWithLimits = useLimitedGateways().start;
+describe.each(['memory', 'redis'] as const)('Rate limits counted in %s', (store) => {
+  const gatewayWithLimits = useLimitedGateways(store).start;
 
   test('When a signed-in client exceeds its limit, then it gets a JSON 429 rate-limited with Retry-After', async () => {
     // Arrange

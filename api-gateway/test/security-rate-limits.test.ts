@@ -5,8 +5,8 @@ import { tokenFor } from './support/test-gateway';
 
 // Attempts to get around the rate limits (OWASP API4): bad credentials, other spellings of the
 // login path, forged identity, spreading requests over services.
-describe('Rate limits under attack', () => {
-  const limited = useLimitedGateways();
+describe.each(['memory', 'redis'] as const)('Rate limits counted in %s under attack', (store) => {
+  const limited = useLimitedGateways(store);
   const gatewayWithLimits = limited.start;
 
   test('When a client keeps sending missing, forged or expired tokens, then past the limit it gets 429 instead of 401', async () => {

@@ -115,6 +115,22 @@ describe('docker-compose.yml services', () => {
     expect(compose.services.rabbitmq?.image).toBe('rabbitmq:4-management');
     expect(compose.services.rabbitmq?.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
   });
+
+  test('When the gateway shares rate limits, then it waits for a healthy Redis reachable through a network only the two share', () => {
+    const redis = compose.services.redis;
+    const gateway = compose.services['api-gateway']!;
+    const url = new URL(containerEnvironment(gateway, variables).REDIS_URL!);
+    const redisNetworks = redis?.networks ?? [];
+
+    expect(redis?.image).toBe('redis:7-alpine');
+    expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(url.hostname).toBe('redis');
+    expect(dependencies(gateway).redis).toBe('service_healthy');
+    expect(redisNetworks).toHaveLength(1);
+    expect(compose.networks?.[redisNetworks[0]!]).toEqual({ internal: true });
+    const members = Object.entries(compose.services).filter(([, s]) => s.networks?.includes(redisNetworks[0]!)).map(([n]) => n);
+    expect(members.sort()).toEqual(['api-gateway', 'redis']);
+  });
 });
 
 describe.each(appServices)('%s in docker-compose.yml', (service) => {
@@ -176,7 +192,7 @@ describe.each(appServices)('%s in docker-compose.yml', (service) => {
   });
 
   test('When its database is reachable, then only through a network it shares with nothing but its database', () => {
-    if (!hasDatabase(service)) return expect(definition().networks).toEqual(['backend']);
+    if (!hasDatabase(service)) return expect(definition().networks).toEqual(service === 'api-gateway' ? ['backend', 'rate-limits'] : ['backend']);
     const host = new URL(environment().DATABASE_URL!).hostname;
     const databaseNetworks = compose.services[host]!.networks ?? [];
 

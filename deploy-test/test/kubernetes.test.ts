@@ -242,10 +242,10 @@ describe.each(variants)('NetworkPolicies of k8s/%s', (variant) => {
     for (const service of SERVICES) {
       const env = containerEnvironment(mainContainer(find(manifests, 'Deployment', service)), manifests);
       // Its database, the broker, and every service it calls (<NAME>_SERVICE_URL).
-      for (const variable of ['DATABASE_URL', 'RABBITMQ_URL', ...Object.keys(env).filter((key) => key.endsWith('_SERVICE_URL'))]) {
+      for (const variable of ['DATABASE_URL', 'RABBITMQ_URL', 'REDIS_URL', ...Object.keys(env).filter((key) => key.endsWith('_SERVICE_URL'))]) {
         if (!env[variable]) continue;
         const url = new URL(env[variable]!);
-        const targetPort = Number(url.port) || (url.protocol === 'amqp:' ? 5672 : 5432);
+        const targetPort = Number(url.port) || ({ 'amqp:': 5672, 'redis:': 6379 }[url.protocol] ?? 5432);
         // Variables with defaults (USER_SERVICE_URL...) count only when the pod actually sets them.
         needed.add(`${service} → ${url.hostname}:${targetPort}`);
       }
@@ -292,6 +292,16 @@ describe.each(variants)('NetworkPolicies of k8s/%s', (variant) => {
     const reachable = pods.filter((to) => Object.values(to.ports).some((port) => isAllowed(policies, ingressController, to, port) || isAllowed(policies, internet, to, port)));
 
     expect(reachable.map((p) => p.name)).toEqual(['api-gateway']);
+  });
+
+  test('When the gateway shares rate limits, then it reaches Redis and no other pod does', () => {
+    const redis = pod('redis');
+    const reaching = pods.filter((from) => from !== redis && isAllowed(policies, from, redis, 6379)).map((from) => from.name);
+    const gatewayEnv = containerEnvironment(mainContainer(find(manifests, 'Deployment', 'api-gateway')), manifests);
+
+    expect(gatewayEnv.REDIS_URL).toBe('redis://redis:6379');
+    expect(reaching).toEqual(['api-gateway']);
+    expect(isAllowed(policies, ingressController, redis, 6379) || isAllowed(policies, internet, redis, 6379)).toBe(false);
   });
 
   test('When a service reaches another service’s database, then it is denied', () => {

@@ -109,30 +109,31 @@ async function startExtraProcesses(run, system) {
   const order = system.byName['order-service'];
   const gateway = system.byName['api-gateway'];
   const port = (k) => system.portOffset + 3010 + k;
-  const secondOrder = { ...order, name: 'order-service#2', port: port(1), env: { ...order.env, PORT: String(port(1)) } };
+  const secondOrder = { ...order, instance: 'order-service#2', port: port(1), env: { ...order.env, PORT: String(port(1)) } };
   const twoReplicaGateway = {
     ...gateway,
-    name: 'api-gateway#2-replicas',
+    instance: 'api-gateway#2-replicas',
     port: port(2),
     env: { ...gateway.env, PORT: String(port(2)), ORDER_SERVICE_URL: `${order.env.ORDER_SERVICE_URL},http://127.0.0.1:${port(1)}` },
   };
   const redisGateway = {
     ...gateway,
-    name: 'api-gateway#redis',
+    instance: 'api-gateway#redis',
     port: port(3),
     env: { ...gateway.env, PORT: String(port(3)), REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', RATE_LIMIT_KEY_PREFIX: `bench:${run.id}:` },
   };
   run.owned.redisKeyPrefix = redisGateway.env.RATE_LIMIT_KEY_PREFIX;
   const pids = {};
   for (const service of [secondOrder, twoReplicaGateway, redisGateway]) {
+    // name is the folder the process runs from; instance names this copy in logs and CPU figures.
     const child = stack.startService(service, run.onServiceLine);
-    run.owned.children.push({ name: service.name, child });
+    run.owned.children.push({ name: service.instance, child });
     child.once('exit', (code, signal) => {
-      if (!run.cleaning) run.stop(`${service.name} exited unexpectedly (${code ?? signal})`);
+      if (!run.cleaning) run.stop(`${service.instance} exited unexpectedly (${code ?? signal})`);
     });
     await waitReady(run, service);
-    pids[service.name] = child.pid;
-    run.log(`${service.name} ready (pid ${child.pid}, port ${service.port})`);
+    pids[service.instance] = child.pid;
+    run.log(`${service.instance} ready (pid ${child.pid}, port ${service.port})`);
   }
   return {
     pids,
@@ -151,7 +152,7 @@ async function waitReady(run, service, timeoutMs = 30_000) {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${service.name} was not ready within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${service.instance} was not ready within ${timeoutMs} ms`);
     await sleep(50);
   }
 }

@@ -48,6 +48,21 @@ async function removeEverything(run) {
       done.databases.push(new URL(owned.scratchUrl).pathname.slice(1));
     }
   });
+  // Case 5's Redis-counting gateway left rate-limit keys under the run's prefix (they would expire within the window anyway).
+  await step('redis keys', async () => {
+    if (!owned.redisKeyPrefix) return;
+    const { createClient } = require('redis');
+    const client = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    await client.connect();
+    try {
+      const keys = [];
+      for await (const batch of client.scanIterator({ MATCH: `${owned.redisKeyPrefix}*`, COUNT: 1000 })) keys.push(...batch);
+      if (keys.length) await client.del(keys);
+      done.redisKeys = keys.length;
+    } finally {
+      await client.quit();
+    }
+  });
   await step('broker topology', async () => {
     const queues = queuesOf(exchange);
     await deleteTopology(run.rabbitmqUrl, { exchanges: [exchange], queues });

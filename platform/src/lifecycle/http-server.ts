@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { getLogger } from '../logging';
 
@@ -52,19 +52,26 @@ export function portOf(server: Server): number {
 
 /**
  * Stops accepting connections, lets in-flight requests finish, and after timeoutMs cuts
- * whatever is left. Idle keep-alive sockets are closed at once so they do not hold the exit.
+ * whatever is left. Keep-alive connections end gracefully: idle ones are closed at once and
+ * whenever one becomes idle again, and a request that still arrives on one is answered with
+ * Connection: close, so its client opens its next connection elsewhere.
  */
 export async function closeServer(server: Server, timeoutMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // A keep-alive socket busy right now would otherwise be reused by its client for new requests
-  // until the grace period ends: answer them with Connection: close so each socket ends.
-  server.on('request', (_req, res) => {
+  // Before the app's own listener, which may answer (and so write its headers) synchronously.
+  const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse) => {
     res.shouldKeepAlive = false;
-  });
+  };
+  server.prependListener('request', closeAfterAnswer);
   server.closeIdleConnections();
+  // A connection busy at close() turns idle once its answer is sent: close those as they come.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  sweep.unref();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   timer.unref();
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
+  server.off('request', closeAfterAnswer);
 }

@@ -6,6 +6,9 @@ import { getLogger } from '../logging';
 
 const log = getLogger('http-server');
 
+// The answers each server of listen() is writing: closeServer makes their connections close after them.
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
 /** Options of listen, with their defaults. */
 export interface ListenOptions {
   /** Interface to bind. Default 127.0.0.1 (this machine only); containers pass 0.0.0.0 (HOST). */
@@ -33,6 +36,12 @@ export async function listen(app: RequestListener, port: number, options: Listen
   // Longer than the keep-alive timeout of proxies in front (the gateway's agent, nginx, load
   // balancers), so they never reuse a socket this server is closing.
   server.keepAliveTimeout = 65_000;
+  const answers = new Set<ServerResponse>();
+  inFlight.set(server, answers);
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    res.once('close', () => answers.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, options.host ?? '127.0.0.1', () => {
@@ -64,6 +73,8 @@ export async function closeServer(server: Server, timeoutMs: number): Promise<vo
     res.shouldKeepAlive = false;
   };
   server.prependListener('request', closeAfterAnswer);
+  // Answers in progress whose headers are not written yet say Connection: close too.
+  for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
   server.closeIdleConnections();
   // A connection busy at close() turns idle once its answer is sent: close those as they come.
   const sweep = setInterval(() => server.closeIdleConnections(), 100);

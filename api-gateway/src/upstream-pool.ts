@@ -53,7 +53,7 @@ export class UpstreamPool {
   markUnready(target: string): void {
     if (this.targets.length > 1 && !this.unready.has(target)) {
       this.unready.add(target);
-      log.info('Replica out of rotation', { service: this.name, target });
+      log.info('Replica out of rotation', { upstream: this.name, target });
     }
   }
 
@@ -88,6 +88,6 @@ export class UpstreamPool {
   }
 
   private markReady(target: string): void {
-    if (this.unready.delete(target)) log.info('Replica back in rotation', { service: this.name, target });
+    if (this.unready.delete(target)) log.info('Replica back in rotation', { upstream: this.name, target });
   }
 }

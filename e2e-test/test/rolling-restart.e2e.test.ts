@@ -15,6 +15,7 @@
 // accepted order final as its card dictates (chaos-kit's judge), one charge per order, no order
 // the client does not know of, no crash.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '@shop/platform/testing';
 import { CARD_KINDS, CARDS, Databases, latency, newCustomer, settle, type AcceptedOrder, type CardKind, type Customer } from './chaos-kit';
@@ -76,6 +77,8 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
+  // ROLLING_LOGS=<file>: every process's log lines, for a post-mortem.
+  if (process.env.ROLLING_LOGS && system) writeFileSync(process.env.ROLLING_LOGS, `${system.logs.map((l) => JSON.stringify({ service: l.service, ...l.line })).join('\n')}\n`);
   await dbs?.close();
   await system?.stop();
 }, 60_000);
@@ -84,6 +87,9 @@ afterAll(async () => {
 interface Outcome {
   kind: 'order' | 'read';
   status: number; // 0: no HTTP answer
+  /** The error code of a refusal ({ code } of the body). */
+  code?: string;
+  startedAt: number;
   /** Network errors met on the way (each followed by a retry on the other gateway). */
   networkErrors: string[];
   orderId?: string;
@@ -152,15 +158,23 @@ async function send(balancer: GatewayBalancer, method: string, path: string, ini
         body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
         signal: AbortSignal.timeout(15_000),
       });
-      const body = (await res.json().catch(() => ({}))) as { id?: string };
-      return { status: res.status, networkErrors, gateway, ms: Date.now() - started, ...(res.status === 201 && body.id ? { orderId: body.id } : {}) };
+      const body = (await res.json().catch(() => ({}))) as { id?: string; code?: string };
+      return {
+        status: res.status,
+        networkErrors,
+        gateway,
+        startedAt: started,
+        ms: Date.now() - started,
+        ...(body.code ? { code: body.code } : {}),
+        ...(res.status === 201 && body.id ? { orderId: body.id } : {}),
+      };
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
       networkErrors.push(`gateway ${gateway + 1}: ${(error as Error).name} ${cause?.code ?? cause?.message ?? (error as Error).message}`);
       gateway = balancer.pick(gateway);
     }
   }
-  return { status: 0, networkErrors, gateway, ms: Date.now() - started };
+  return { status: 0, networkErrors, gateway, startedAt: started, ms: Date.now() - started };
 }
 
 /** An order and a catalog read every TICK_MS until stopped; resolves with every outcome once the last answer is in. */
@@ -204,6 +218,7 @@ describe('a rolling restart of every process under load', () => {
     const load = streamLoad(balancer);
     const restarts: string[] = [];
     const rollStartedAt = Date.now();
+    const at = (time: number) => `+${((time - rollStartedAt) / 1000).toFixed(1)} s`;
     // Let the stream run a moment before the first stop, so it is steady when the roll begins.
     await sleep(2000);
     for (const instance of ROLLING_ORDER) {
@@ -211,7 +226,7 @@ describe('a rolling restart of every process under load', () => {
       await system.kill(instance, 'SIGTERM');
       const exitedAt = Date.now();
       await system.start(instance);
-      restarts.push(`${instance} stopped in ${exitedAt - stopAt} ms, ready in ${Date.now() - exitedAt} ms`);
+      restarts.push(`${instance} SIGTERM at ${at(stopAt)}, stopped in ${exitedAt - stopAt} ms, ready in ${Date.now() - exitedAt} ms`);
       // Pacing of the roll: the restarted copy must be back in the gateways' rotation first.
       await sleep(BACK_IN_ROTATION_MS);
     }
@@ -228,7 +243,10 @@ describe('a rolling restart of every process under load', () => {
     const failed = outcomes.filter((o) => o.status === 0 || o.status >= 500);
     const networkErrors = outcomes.flatMap((o) => o.networkErrors);
     const statuses: Record<string, number> = {};
-    for (const o of outcomes) statuses[`${o.kind} ${o.status}`] = (statuses[`${o.kind} ${o.status}`] ?? 0) + 1;
+    for (const o of outcomes) {
+      const kind = `${o.kind} ${o.status}${o.code ? ` ${o.code}` : ''}`;
+      statuses[kind] = (statuses[kind] ?? 0) + 1;
+    }
     const paid = accepted.filter((a) => CARDS[a.card].status === 'PAID').length;
     const ms = latency(outcomes.map((o) => o.ms));
     process.stdout.write(
@@ -237,7 +255,8 @@ describe('a rolling restart of every process under load', () => {
         `rolling restart of ${ROLLING_ORDER.length} processes in ${(rollMs / 1000).toFixed(1)} s under load:`,
         ...restarts.map((line) => `    ${line}`),
         `requests ${outcomes.length} (${orders.length} orders, ${outcomes.length - orders.length} reads) over both gateways (${outcomes.filter((o) => o.gateway === 0).length}/${outcomes.filter((o) => o.gateway === 1).length}); answers ${JSON.stringify(statuses)}`,
-        `failed requests ${failed.length} (5xx or no answer); network errors seen by the client ${networkErrors.length}${networkErrors.length ? ` (${networkErrors.slice(0, 5).join('; ')})` : ''}`,
+        `failed requests ${failed.length} (5xx or no answer)${failed.length ? ` (${failed.slice(0, 5).map((o) => `${o.kind} ${o.status} ${o.code ?? ''} at ${at(o.startedAt)} in ${o.ms} ms`).join('; ')})` : ''}`,
+        `network errors seen by the client ${networkErrors.length}${networkErrors.length ? ` (${networkErrors.slice(0, 5).join('; ')})` : ''}`,
         `latency p50 ${ms.p50} ms / p95 ${ms.p95} ms / max ${ms.max} ms`,
         `orders accepted ${verdict.accepted}, settled ${verdict.settled} in ${(settleMs / 1000).toFixed(1)} s, lost or stuck ${verdict.accepted - verdict.settled}, PAID ${paid}, double charges ${verdict.doubleCharges}, duplicate mails ${verdict.duplicateMails}, orphan orders ${orphans.length}`,
         ...verdict.problems,

@@ -70,14 +70,14 @@ export class ServiceClient {
    * replica that is shutting down closes its connections, and a GET is safe to repeat.
    */
   async request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>> {
-    this.cursor = (this.cursor + 1) % this.baseUrls.length;
-    const first = this.baseUrls[this.cursor]!;
+    // This call's own index: other calls move the shared cursor while this one is under way.
+    const index = (this.cursor = (this.cursor + 1) % this.baseUrls.length);
     try {
-      return await this.send<T>(first, request);
+      return await this.send<T>(this.baseUrls[index]!, request);
     } catch (error) {
       const unreachable = error instanceof ServiceCallError && error.failure === 'network';
       if (!unreachable || this.baseUrls.length < 2 || (request.method ?? 'GET') !== 'GET') throw error;
-      return this.send<T>(this.baseUrls[(this.cursor + 1) % this.baseUrls.length]!, request);
+      return this.send<T>(this.baseUrls[(index + 1) % this.baseUrls.length]!, request);
     }
   }
 

@@ -30,14 +30,29 @@ const UPSTREAM_URL_VARIABLES = {
   'notification-service': 'NOTIFICATION_SERVICE_URL',
 };
 
+/** How far apart the ports of a service's replicas are: replica k listens on its port + 100 * (k - 1). */
+const REPLICA_PORT_STEP = 100;
+
 /**
- * The environment of each service. Secrets are random per stack unless given, so nothing
+ * The environment of each process. Secrets are random per stack unless given, so nothing
  * secret is committed; ports and database names can be shifted (tests run beside a stack).
+ *
+ * `replicas` (default 1) runs that many copies of every service behind the gateway and
+ * `gateways` (default 1) that many gateways: one entry per process, each on its own port
+ * (+100 per copy), the copies of a service sharing its database. A service's URL variable
+ * (ORDER_SERVICE_URL...) then lists every copy, comma-separated; the gateways and
+ * order-service balance across them. Each entry names its copy: `replica` (1, 2...) and
+ * `instance` (`order-service`, then `order-service#2`...). With one copy of everything the
+ * entries are those of the plain stack.
  */
 function stackEnvironment(options = {}) {
   const postgres = options.postgresUrl ?? process.env.STACK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const prefix = options.databasePrefix ?? 'microshop_';
   const portOffset = options.portOffset ?? 0;
+  const replicas = positiveCount(options.replicas ?? 1, 'replicas');
+  const gateways = positiveCount(options.gateways ?? 1, 'gateways');
+  const copiesOf = (service) => (service.name === 'api-gateway' ? gateways : replicas);
+  const portOf = (service, replica) => service.port + portOffset + REPLICA_PORT_STEP * (replica - 1);
   const serviceToken = process.env.SERVICE_TOKEN ?? randomBytes(32).toString('hex');
   const shared = {
     // Every process listens on this machine only: the gateway's limits cannot be walked around.
@@ -46,22 +61,39 @@ function stackEnvironment(options = {}) {
     GATEWAY_TOKEN: process.env.GATEWAY_TOKEN ?? randomBytes(32).toString('hex'),
     RABBITMQ_URL: options.rabbitmqUrl ?? process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // With copies to fall back on, a stopping process first fails /ready for a second while it
+    // still serves: the gateways (polling /ready every 250 ms) stop sending to it before it closes.
+    ...(replicas > 1 || gateways > 1 ? { SHUTDOWN_DRAIN_MS: '1000' } : {}),
     ...options.env,
   };
   for (const service of SERVICES) {
     const variable = UPSTREAM_URL_VARIABLES[service.name];
-    if (variable) shared[variable] = `http://127.0.0.1:${service.port + portOffset}`;
+    if (!variable) continue;
+    const urls = [];
+    for (let replica = 1; replica <= copiesOf(service); replica++) urls.push(`http://127.0.0.1:${portOf(service, replica)}`);
+    shared[variable] = urls.join(',');
   }
-  return SERVICES.map((service) => {
-    const env = { ...shared, PORT: String(service.port + portOffset) };
-    if (service.serviceCalls) env.SERVICE_TOKEN = serviceToken;
-    if (service.database) {
-      const url = new URL(postgres);
-      url.pathname = `/${prefix}${service.database}`;
-      env.DATABASE_URL = url.toString();
-    }
-    return { ...service, port: service.port + portOffset, env };
-  });
+  return SERVICES.flatMap((service) =>
+    Array.from({ length: copiesOf(service) }, (_, index) => {
+      const replica = index + 1;
+      const port = portOf(service, replica);
+      const env = { ...shared, PORT: String(port) };
+      if (service.serviceCalls) env.SERVICE_TOKEN = serviceToken;
+      if (service.database) {
+        const url = new URL(postgres);
+        url.pathname = `/${prefix}${service.database}`;
+        env.DATABASE_URL = url.toString();
+      }
+      const instance = replica === 1 ? service.name : `${service.name}#${replica}`;
+      return { ...service, port, env, replica, instance };
+    }),
+  );
+}
+
+function positiveCount(value, name) {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`${name} must be a whole number from 1 to 9, not ${value}`);
+  return count;
 }
 
 /**
@@ -73,10 +105,16 @@ function stackEnvironment(options = {}) {
  */
 async function prepareDatabases(services) {
   const { ensureDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
-  const withDatabase = services.filter((s) => s.env.DATABASE_URL);
+  // Once per database, however many copies of its service run.
+  const withDatabase = firstCopies(services).filter((s) => s.env.DATABASE_URL);
   for (const service of withDatabase) await ensureDatabase(service.env.DATABASE_URL);
   await Promise.all(withDatabase.map((service) => runScript(service, 'dist/scripts/migrate.js')));
   await Promise.all(withDatabase.filter((s) => s.seed).map((service) => runScript(service, service.seed)));
+}
+
+/** One entry per service: its first copy. */
+function firstCopies(services) {
+  return services.filter((service) => (service.replica ?? 1) === 1);
 }
 
 /** Runs one of a service's scripts against its database; rejects with its stderr when it fails. */
@@ -97,18 +135,19 @@ function runScript(service, script, stdout = 'ignore') {
 /** Drops the stack's databases (tests). */
 async function dropDatabases(services) {
   const { dropDatabase } = require(path.join(root, 'platform/dist/data/index.js'));
-  for (const service of services.filter((s) => s.env.DATABASE_URL)) await dropDatabase(service.env.DATABASE_URL);
+  for (const service of firstCopies(services).filter((s) => s.env.DATABASE_URL)) await dropDatabase(service.env.DATABASE_URL);
 }
 
-/** Starts one built service as a child process; each JSON log line goes to onLine. */
+/** Starts one built service as a child process; each JSON log line goes to onLine, under the copy's instance name. */
 function startService(service, onLine = () => {}) {
+  const instance = service.instance ?? service.name;
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: path.join(root, service.name),
     env: { ...process.env, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => onLine(service.name, line));
+    createInterface({ input: stream }).on('line', (line) => onLine(instance, line));
   }
   return child;
 }
@@ -126,7 +165,7 @@ async function waitReady(service, timeoutMs = 20_000) {
       // not listening yet
       last = `${error.name}: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;
     }
-    if (Date.now() > deadline) throw new Error(`${service.name} was not ready within ${timeoutMs} ms; last /ready: ${last}`);
+    if (Date.now() > deadline) throw new Error(`${service.instance ?? service.name} was not ready within ${timeoutMs} ms; last /ready: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

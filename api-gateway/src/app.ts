@@ -11,6 +11,7 @@ import { openApiHandler } from './openapi-aggregator';
 import { createUpstreamProxy } from './proxy';
 import { createRateLimits } from './rate-limits';
 import { authenticationFor, isRouted, routingTable, upstreamServices } from './routing-table';
+import { UpstreamPool } from './upstream-pool';
 import { upstreamReadinessChecks } from './upstream-readiness';
 
 /** The gateway app, what it waits for before serving, and what it owns that must be released on shutdown. */
@@ -30,7 +31,12 @@ export type GatewayApp = Express & {
  */
 export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayApp {
   const table = routingTable(config);
-  const services = upstreamServices(table);
+  // One pool per service (user-service serves two prefixes): its replicas and which are ready.
+  const services = upstreamServices(table).map((service) => new UpstreamPool(service.name, service.targets));
+  for (const pool of services) {
+    pool.startProbing({ agent, intervalMs: config.UPSTREAM_PROBE_INTERVAL_MS, timeoutMs: Math.max(config.UPSTREAM_PROBE_INTERVAL_MS, 1000) });
+  }
+  const poolOf = (name: string) => services.find((pool) => pool.name === name)!;
   const rateLimits = createRateLimits(config);
   const authenticationOf = authenticationFor(table);
 
@@ -63,11 +69,17 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   for (const route of table) {
     app.use(
       route.prefix,
-      createUpstreamProxy(route, { agent, timeoutMs: config.UPSTREAM_TIMEOUT_MS, gatewayToken: config.GATEWAY_TOKEN }),
+      createUpstreamProxy(route, { agent, timeoutMs: config.UPSTREAM_TIMEOUT_MS, gatewayToken: config.GATEWAY_TOKEN, pool: poolOf(route.service) }),
     );
   }
 
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return Object.assign(app, { ready: rateLimits.ready, close: rateLimits.close });
+  return Object.assign(app, {
+    ready: rateLimits.ready,
+    close: () => {
+      for (const pool of services) pool.stopProbing();
+      return rateLimits.close();
+    },
+  });
 }

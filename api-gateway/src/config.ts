@@ -1,11 +1,11 @@
-import { bindHost, commonConfig, port, positiveInt, secret, trustProxy } from '@shop/platform/config';
+import { bindHost, commonConfig, port, positiveInt, secret, serviceUrls, trustProxy } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** Name the gateway carries in logs, traces and metrics. */
 export const SERVICE_NAME = 'api-gateway';
 
-/** An http(s) base URL of an upstream service. */
-const serviceUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+/** Base URLs of an upstream service's replicas, comma-separated; the gateway balances across them. */
+const serviceUrl = serviceUrls;
 
 
 /** The gateway's environment, keyed by variable name; validated once by loadConfig at start. */
@@ -25,18 +25,20 @@ export const gatewayConfigSchema = z.object({
    * comma list of addresses, CIDR ranges, loopback, linklocal, uniquelocal. Default false.
    */
   TRUST_PROXY: trustProxy('false'),
-  /** Base URL of user-service (/users, /auth). Default http://127.0.0.1:3001. */
+  /** Base URL(s) of user-service, comma-separated for replicas (/users, /auth). Default http://127.0.0.1:3001. */
   USER_SERVICE_URL: serviceUrl('http://127.0.0.1:3001'),
-  /** Base URL of order-service (/orders). Default http://127.0.0.1:3002. */
+  /** Base URL(s) of order-service, comma-separated for replicas (/orders). Default http://127.0.0.1:3002. */
   ORDER_SERVICE_URL: serviceUrl('http://127.0.0.1:3002'),
-  /** Base URL of payment-service (/payments). Default http://127.0.0.1:3003. */
+  /** Base URL(s) of payment-service, comma-separated for replicas (/payments). Default http://127.0.0.1:3003. */
   PAYMENT_SERVICE_URL: serviceUrl('http://127.0.0.1:3003'),
-  /** Base URL of notification-service (/notifications). Default http://127.0.0.1:3004. */
+  /** Base URL(s) of notification-service, comma-separated for replicas (/notifications). Default http://127.0.0.1:3004. */
   NOTIFICATION_SERVICE_URL: serviceUrl('http://127.0.0.1:3004'),
-  /** Base URL of catalog-service (/products). Default http://127.0.0.1:3005. */
+  /** Base URL(s) of catalog-service, comma-separated for replicas (/products). Default http://127.0.0.1:3005. */
   CATALOG_SERVICE_URL: serviceUrl('http://127.0.0.1:3005'),
   /** Longest an upstream may stay silent (connect or response) before the gateway answers 504, in ms. Default 5000. */
   UPSTREAM_TIMEOUT_MS: positiveInt(5000),
+  /** With several replicas of a service: how often the gateway asks each one's /ready, in ms (a draining one leaves rotation). Default 250. */
+  UPSTREAM_PROBE_INTERVAL_MS: positiveInt(250),
   /** Longest a client may take to send its request headers, in ms; then 408. Default 10000. */
   CLIENT_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   /** Longest a client may take to send its whole request, body included, in ms; then 408. Default 30000. */

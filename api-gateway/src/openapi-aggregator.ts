@@ -4,8 +4,11 @@ import { getLogger } from '@shop/platform/logging';
 import type { OpenApiDocument } from '@shop/platform/openapi';
 import { GATEWAY_OPENAPI_PATHS } from './gateway-openapi-paths';
 import { isOpenApiDocument, mergeOpenApiDocuments, type ServiceDocument } from './openapi-merge';
-import type { Authentication, UpstreamService } from './routing-table';
+import type { Authentication } from './routing-table';
 import { getJsonFromUpstream, upstreamUrl } from './upstream-client';
+import type { UpstreamPool } from './upstream-pool';
+
+type UpstreamService = Pick<UpstreamPool, 'name' | 'pick'>;
 
 const log = getLogger('openapi');
 
@@ -36,7 +39,7 @@ export function openApiHandler(options: OpenApiAggregatorOptions): RequestHandle
   const inFlight = new Map<string, Promise<OpenApiDocument>>();
 
   const fetchDocument = async (service: UpstreamService): Promise<OpenApiDocument> => {
-    const body = await getJsonFromUpstream(upstreamUrl(service.target, '/openapi.json'), {
+    const body = await getJsonFromUpstream(upstreamUrl(service.pick()!, '/openapi.json'), {
       agent: options.agent,
       timeoutMs: fetchTimeoutMs,
     });

@@ -10,6 +10,7 @@ import { namedByConnection } from './connection-header';
 import { ProxyFailedError, UpstreamTimeoutError, UpstreamUnavailableError } from './gateway-errors';
 import type { UpstreamRoute } from './routing-table';
 import { upstreamHeaders } from './upstream-headers';
+import { UpstreamPool } from './upstream-pool';
 
 export interface ProxyOptions {
   /** The shared keep-alive agent. */
@@ -18,12 +19,34 @@ export interface ProxyOptions {
   timeoutMs: number;
   /** Sent as x-gateway-token with every verified identity. */
   gatewayToken: string;
+  /** The service's replicas and which are ready; default: a pool of the route's targets, never polled. */
+  pool?: UpstreamPool;
 }
 
 // Requests whose upstream call hit the timeout; the error that follows is a 504, not a 502.
 const timedOut = new WeakSet<IncomingMessage>();
 // Requests already answered by a failed hook; the upstream error that follows is not answered again.
 const answered = new WeakSet<IncomingMessage>();
+// The replicas each request was sent to, the last one being the current attempt.
+const triedOf = new WeakMap<IncomingMessage, Set<string>>();
+
+/** No body to forward: a second attempt on another replica sends exactly what the first would have (a streamed body is gone). */
+const hasNoBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
+
+/**
+ * Whether a failed attempt may go to another replica: only when the request has no body, and
+ * either the connection was refused (nothing reached the replica), or the request is safe to
+ * repeat (GET, HEAD, or it carries an Idempotency-Key the service deduplicates by). A POST
+ * without a key is never sent twice: the first replica may have acted on it.
+ */
+function mayTryAnotherReplica(error: Error, req: IncomingMessage): boolean {
+  if (!hasNoBody(req)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return true;
+  const repeatable = req.method === 'GET' || req.method === 'HEAD' || req.headers['idempotency-key'] !== undefined;
+  return repeatable && (code === 'ECONNRESET' || code === 'EPIPE');
+}
 
 /** `/api/users/me?x=1` → `/users/me?x=1`: services serve their resources at the root. */
 const toUpstreamPath = (req: Request) => req.originalUrl.replace(/^\/api/i, '');
@@ -51,8 +74,22 @@ function ownClientConnection(proxyRes: IncomingMessage, res: ServerResponse): vo
  * runs hooks from socket events, where an exception would otherwise end the process.
  */
 export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions): RequestHandler {
+  const pool = options.pool ?? new UpstreamPool(route.service, route.targets);
+  const firstTarget = pool.targets[0]!;
   const answerError = (error: Error, req: Request, res: Response | Socket) => {
     if (answered.has(req)) return;
+    const tried = triedOf.get(req);
+    const failedTarget = tried ? [...tried].at(-1) : undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (failedTarget && (code === 'ECONNREFUSED' || code === 'ECONNRESET')) pool.markUnready(failedTarget);
+    if (tried && 'writeHead' in res && !res.headersSent && !timedOut.has(req) && mayTryAnotherReplica(error, req)) {
+      const next = pool.pick(tried);
+      if (next) {
+        tried.add(next);
+        void proxy(req, res, (failure?: unknown) => failure && errorHandler(failure, req, res, () => undefined));
+        return;
+      }
+    }
     if (!('writeHead' in res)) return void res.destroy();
     // Failed mid-response: the status is already sent, so cutting the connection is the only honest signal.
     if (res.headersSent) return void res.destroy();
@@ -73,7 +110,9 @@ export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions)
   };
 
   const proxy = createProxyMiddleware<Request, Response>({
-    target: route.target,
+    // The replica chosen for this attempt (see the handler below); a default the library requires.
+    target: firstTarget,
+    router: (req) => [...(triedOf.get(req) ?? [])].at(-1) ?? firstTarget,
     agent: options.agent,
     changeOrigin: true,
     proxyTimeout: options.timeoutMs,
@@ -112,6 +151,7 @@ export function createUpstreamProxy(route: UpstreamRoute, options: ProxyOptions)
       return next(error instanceof AppError ? error : new ProxyFailedError(route.service, error));
     }
     setHttpRoute(route.prefix);
+    triedOf.set(req, new Set([pool.pick()!]));
     void proxy(req, res, next);
   };
 }

@@ -21,8 +21,8 @@ export interface UpstreamRoute {
   prefix: string;
   /** Name of the service behind it (logs, /ready, OpenAPI). */
   service: string;
-  /** Base URL of the service. */
-  target: string;
+  /** Base URLs of the service's replicas (one or more). */
+  targets: readonly string[];
   publicRoutes: PublicRoute[];
 }
 
@@ -32,32 +32,32 @@ export function routingTable(config: GatewayConfig): UpstreamRoute[] {
     {
       prefix: '/api/users',
       service: 'user-service',
-      target: config.USER_SERVICE_URL,
+      targets: config.USER_SERVICE_URL,
       // Business rule: anyone may register.
       publicRoutes: [{ method: 'POST', path: '/api/users' }],
     },
     {
       prefix: '/api/auth',
       service: 'user-service',
-      target: config.USER_SERVICE_URL,
+      targets: config.USER_SERVICE_URL,
       publicRoutes: [{ method: 'POST', path: '/api/auth/login' }],
     },
-    { prefix: '/api/orders', service: 'order-service', target: config.ORDER_SERVICE_URL, publicRoutes: [] },
+    { prefix: '/api/orders', service: 'order-service', targets: config.ORDER_SERVICE_URL, publicRoutes: [] },
     {
       prefix: '/api/products',
       service: 'catalog-service',
-      target: config.CATALOG_SERVICE_URL,
+      targets: config.CATALOG_SERVICE_URL,
       // Business rule: anyone may browse the catalog; an admin who sends a token also sees retired products.
       publicRoutes: [
         { method: 'GET', path: '/api/products', identity: 'optional' },
         { method: 'GET', path: '/api/products/:id', identity: 'optional' },
       ],
     },
-    { prefix: '/api/payments', service: 'payment-service', target: config.PAYMENT_SERVICE_URL, publicRoutes: [] },
+    { prefix: '/api/payments', service: 'payment-service', targets: config.PAYMENT_SERVICE_URL, publicRoutes: [] },
     {
       prefix: '/api/notifications',
       service: 'notification-service',
-      target: config.NOTIFICATION_SERVICE_URL,
+      targets: config.NOTIFICATION_SERVICE_URL,
       publicRoutes: [],
     },
   ];
@@ -66,13 +66,13 @@ export function routingTable(config: GatewayConfig): UpstreamRoute[] {
 /** A service behind the gateway, once, however many prefixes it serves. */
 export interface UpstreamService {
   name: string;
-  target: string;
+  targets: readonly string[];
 }
 
 /** The distinct services of a routing table, in table order. */
 export function upstreamServices(table: UpstreamRoute[]): UpstreamService[] {
   const byName = new Map<string, UpstreamService>();
-  for (const route of table) if (!byName.has(route.service)) byName.set(route.service, { name: route.service, target: route.target });
+  for (const route of table) if (!byName.has(route.service)) byName.set(route.service, { name: route.service, targets: route.targets });
   return [...byName.values()];
 }
 

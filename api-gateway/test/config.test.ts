@@ -37,6 +37,15 @@ describe('Gateway configuration', () => {
     expect(loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, REDIS_URL: 'rediss://redis:6380' }).REDIS_URL).toBe('rediss://redis:6380');
   });
 
+  test('When a service URL lists replicas, comma-separated, then each one is kept and each must be an http URL', () => {
+    // Act
+    const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, ORDER_SERVICE_URL: 'http://orders-1:3002, http://orders-2:3002' });
+
+    // Assert
+    expect(config.ORDER_SERVICE_URL).toEqual(['http://orders-1:3002', 'http://orders-2:3002']);
+    expect(() => loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN, ORDER_SERVICE_URL: 'http://orders-1:3002,ftp://orders-2' })).toThrow(/ORDER_SERVICE_URL/);
+  });
+
   test('When only the secrets are set, then every other setting takes its documented default', () => {
     // Act
     const config = loadConfig(gatewayConfigSchema, { JWT_SECRET, GATEWAY_TOKEN });
@@ -44,12 +53,14 @@ describe('Gateway configuration', () => {
     // Assert
     expect(config).toMatchObject({
       PORT: 3000,
-      USER_SERVICE_URL: 'http://127.0.0.1:3001',
-      ORDER_SERVICE_URL: 'http://127.0.0.1:3002',
-      PAYMENT_SERVICE_URL: 'http://127.0.0.1:3003',
-      NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3004',
-      CATALOG_SERVICE_URL: 'http://127.0.0.1:3005',
+      USER_SERVICE_URL: ['http://127.0.0.1:3001'],
+      ORDER_SERVICE_URL: ['http://127.0.0.1:3002'],
+      PAYMENT_SERVICE_URL: ['http://127.0.0.1:3003'],
+      NOTIFICATION_SERVICE_URL: ['http://127.0.0.1:3004'],
+      CATALOG_SERVICE_URL: ['http://127.0.0.1:3005'],
       UPSTREAM_TIMEOUT_MS: 5000,
+      UPSTREAM_PROBE_INTERVAL_MS: 250,
+      SHUTDOWN_DRAIN_MS: 0,
       RATE_LIMIT_WINDOW_MS: 60_000,
       RATE_LIMIT_MAX: 600,
       LOGIN_RATE_LIMIT_MAX: 10,

@@ -29,7 +29,7 @@ describe('A request the proxy cannot build', () => {
       res.locals.verifiedClaims = claims;
       next();
     });
-    app.use('/api/orders', createUpstreamProxy({ prefix: '/api/orders', service: 'order-service', target: orders.url, publicRoutes: [] }, { agent, timeoutMs: 1000, gatewayToken: GATEWAY_TOKEN }));
+    app.use('/api/orders', createUpstreamProxy({ prefix: '/api/orders', service: 'order-service', targets: [orders.url], publicRoutes: [] }, { agent, timeoutMs: 1000, gatewayToken: GATEWAY_TOKEN }));
     app.use(errorHandler);
     server = await listen(app, 0);
   });

@@ -19,7 +19,15 @@ describe('Routing table', () => {
       ['/api/payments', 'payment-service'],
       ['/api/notifications', 'notification-service'],
     ]);
-    expect(table.find((route) => route.prefix === '/api/orders')?.target).toBe('http://orders:2');
+    expect(table.find((route) => route.prefix === '/api/orders')?.targets).toEqual(['http://orders:2']);
+  });
+
+  test('When a service URL variable lists several replicas, then the route holds each of them', async () => {
+    // Arrange
+    const replicated = routingTable(await testConfig({ ORDER_SERVICE_URL: 'http://orders-1:2, http://orders-2:2' }));
+
+    // Assert
+    expect(replicated.find((route) => route.prefix === '/api/orders')?.targets).toEqual(['http://orders-1:2', 'http://orders-2:2']);
   });
 
   test('When services serve several prefixes, then each is listed once', () => {

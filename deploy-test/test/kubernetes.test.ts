@@ -162,6 +162,24 @@ describe.each(variants)('Deployments of k8s/%s', (variant) => {
       for (const probe of Object.values(probes)) expect(resolvePort(container, probe.httpGet.port)).toBe(port);
     });
 
+    test('When it is stopped, then the grace period covers the preStop sleep, the drain and the shutdown bound, with room to spare', () => {
+      // Kubernetes sends SIGTERM after preStop; runMain exits at the latest SHUTDOWN_DRAIN_MS + SHUTDOWN_TIMEOUT_MS later.
+      const command: string[] = container.lifecycle?.preStop?.exec?.command ?? [];
+      const preStopSeconds = command[0] === 'sleep' ? Number(command[1]) : NaN;
+      const drainSeconds = Number(env.SHUTDOWN_DRAIN_MS ?? 0) / 1000;
+      const shutdownSeconds = Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000) / 1000;
+      const needed = preStopSeconds + drainSeconds + shutdownSeconds;
+
+      // Endpoint controllers, kube-proxy and the ingress take a few seconds to drop a terminating
+      // pod: the preStop sleep gives them 5 s before intake stops.
+      expect(preStopSeconds).toBeGreaterThanOrEqual(5);
+      expect({ needed, grace: pod.terminationGracePeriodSeconds, roomToSpare: pod.terminationGracePeriodSeconds - needed >= 5 }).toEqual({
+        needed,
+        grace: pod.terminationGracePeriodSeconds,
+        roomToSpare: true,
+      });
+    });
+
     test('When it listens, then containerPort and the Service target are the PORT of its config', () => {
       const serviceManifest = find(manifests, 'Service', service);
 

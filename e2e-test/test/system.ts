@@ -13,6 +13,9 @@ export interface StackService {
   name: string;
   port: number;
   env: Record<string, string>;
+  /** Which copy of the service (1, 2...), and its name: `order-service`, `order-service#2`... */
+  replica?: number;
+  instance?: string;
 }
 interface StackLib {
   stackEnvironment(options: Record<string, unknown>): StackService[];
@@ -36,6 +39,9 @@ interface SmtpSink {
 /** The processes of the system, by folder name. */
 export type ServiceName = 'api-gateway' | 'user-service' | 'catalog-service' | 'order-service' | 'payment-service' | 'notification-service';
 
+/** One process: a service's first copy by its name, the others as `order-service#2`. */
+export type InstanceName = ServiceName | `${ServiceName}#${number}`;
+
 /** The services that consume events: each has its queue `<exchange>.<service>`. */
 export const MESSAGING_SERVICES = ['catalog-service', 'order-service', 'payment-service', 'notification-service'] as const;
 
@@ -58,10 +64,16 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Shift of the services' ports from 3000–3005. Default: a random slot in 10000–10494. */
   portOffset?: number;
+  /** Copies of every service behind the gateways (copy k on its port + 100 * (k - 1)). Default 1. */
+  replicas?: number;
+  /** Gateways, each balancing over every copy of every service. Default 1. */
+  gateways?: number;
 }
 
 export interface RunningSystem {
   gateway: string;
+  /** Every gateway's base URL (…/api), the first one being `gateway`. */
+  gateways: string[];
   mails: Mail[];
   spans: CollectedSpan[];
   logs: Array<{ service: string; line: Record<string, unknown> }>;
@@ -73,18 +85,18 @@ export interface RunningSystem {
   brokerProxy?: TcpProxy;
   /** Exits of service processes that neither kill() nor stop() asked for. */
   unexpectedExits: UnexpectedExit[];
-  /** Sends signal (default SIGKILL: no shutdown code runs) to one service and waits for it to exit. */
-  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a stopped service again with the same environment and port; resolves once it is ready. */
-  start(service: ServiceName, timeoutMs?: number): Promise<void>;
+  /** Sends signal (default SIGKILL: no shutdown code runs) to one service (or copy) and waits for it to exit. */
+  kill(service: InstanceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service (or copy) again with the same environment and port; resolves once it is ready. */
+  start(service: InstanceName, timeoutMs?: number): Promise<void>;
   /**
-   * Sends a signal to a running service without waiting for anything: SIGSTOP pauses the
+   * Sends a signal to a running service (or copy) without waiting for anything: SIGSTOP pauses the
    * process (it stays connected and answers nothing, as a stuck service does), SIGCONT resumes
    * it. stop() resumes every process before it stops them, so a paused one never outlives the test.
    */
-  signal(service: ServiceName, signal: NodeJS.Signals): void;
-  /** True while the service's process runs. */
-  isRunning(service: ServiceName): boolean;
+  signal(service: InstanceName, signal: NodeJS.Signals): void;
+  /** True while the service's (or copy's) process runs. */
+  isRunning(service: InstanceName): boolean;
   stop(): Promise<void>;
 }
 
@@ -98,6 +110,9 @@ function randomPortOffset(run: string): number {
   while (blocked(7000 + slot * 10)) slot = (slot + 1) % 50;
   return 7000 + slot * 10;
 }
+
+/** A process's name: the service's for its first copy, `order-service#2` for the others. */
+const instanceOf = (service: StackService) => service.instance ?? service.name;
 
 /**
  * All six services as real processes on the local PostgreSQL and RabbitMQ, on shifted ports,
@@ -124,6 +139,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const services = stack.stackEnvironment({
     databasePrefix: `test_e2e_${run}_`,
     portOffset: options.portOffset ?? randomPortOffset(run),
+    ...(options.replicas ? { replicas: options.replicas } : {}),
+    ...(options.gateways ? { gateways: options.gateways } : {}),
     ...(rabbitmqUrl ? { rabbitmqUrl } : {}),
     env: {
       EVENTS_EXCHANGE: exchange,
@@ -154,13 +171,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const launch = (service: StackService) => {
     const child = stack.startService(service, onLine);
     child.once('exit', (code, signal) => {
-      if (!stopping && !expectedExits.has(child)) unexpectedExits.push({ service: service.name, code, signal, at: Date.now() });
+      if (!stopping && !expectedExits.has(child)) unexpectedExits.push({ service: instanceOf(service), code, signal, at: Date.now() });
     });
-    children.set(service.name, child);
+    children.set(instanceOf(service), child);
     return child;
   };
   const serviceNamed = (name: string) => {
-    const service = services.find((s) => s.name === name);
+    const service = services.find((s) => instanceOf(s) === name);
     if (!service) throw new Error(`No service named ${name}`);
     return service;
   };
@@ -195,9 +212,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.slice(-20).map((l) => `${l.service}: ${JSON.stringify(l.line)}`).join('\n')}`, { cause: error });
   }
-  const gateway = services.find((s) => s.name === 'api-gateway')!;
+  const gateways = services.filter((s) => s.name === 'api-gateway').map((s) => `http://127.0.0.1:${s.port}/api`);
   return {
-    gateway: `http://127.0.0.1:${gateway.port}/api`,
+    gateway: gateways[0]!,
+    gateways,
     mails: sink.mails,
     spans: collector.spans,
     logs,

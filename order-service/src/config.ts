@@ -1,4 +1,4 @@
-import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt, secret } from '@shop/platform/config';
+import { commonConfig, databaseConfig, serviceHttpConfig, loadConfig, messagingConfig, outboxConfig, port, positiveInt, secret, serviceUrls } from '@shop/platform/config';
 import { z } from 'zod';
 
 /** order-service settings, one environment variable each. */
@@ -12,10 +12,10 @@ export const configSchema = z.object({
   ...outboxConfig,
   /** HTTP port. Default 3002. */
   PORT: port(3002),
-  /** Base URL of user-service. Default http://127.0.0.1:3001. */
-  USER_SERVICE_URL: z.url().default('http://127.0.0.1:3001'),
-  /** Base URL of catalog-service (its product snapshot fills a fresh catalog copy). Default http://127.0.0.1:3005. */
-  CATALOG_SERVICE_URL: z.url().default('http://127.0.0.1:3005'),
+  /** Base URL(s) of user-service, comma-separated for replicas (calls go round-robin). Default http://127.0.0.1:3001. */
+  USER_SERVICE_URL: serviceUrls('http://127.0.0.1:3001'),
+  /** Base URL(s) of catalog-service (its product snapshot fills a fresh catalog copy), comma-separated for replicas. Default http://127.0.0.1:3005. */
+  CATALOG_SERVICE_URL: serviceUrls('http://127.0.0.1:3005'),
   /** Time limit of one catalog snapshot page, in ms. Default 5000. */
   CATALOG_SERVICE_TIMEOUT_MS: positiveInt(5000),
   /** Time limit of one user lookup, in ms. Default 1000. */

@@ -9,7 +9,7 @@ export interface SnapshotPage {
 }
 
 export interface CatalogClientOptions {
-  baseUrl: string;
+  baseUrl: string | readonly string[];
   serviceToken: string;
   timeoutMs: number;
 }

@@ -8,7 +8,7 @@ export interface Customer {
 }
 
 export interface UserLookupOptions {
-  baseUrl: string;
+  baseUrl: string | readonly string[];
   serviceToken: string;
   timeoutMs: number;
   errorThresholdPercentage: number;

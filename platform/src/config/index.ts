@@ -31,6 +31,17 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 /** A duration or count in whole numbers, given as text in the environment. */
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/**
+ * One or more http(s) base URLs of a service's replicas, comma-separated in the environment
+ * (`http://127.0.0.1:3002,http://127.0.0.1:3102`); callers balance across them.
+ */
+export const serviceUrls = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1, 'expected one or more http(s) URLs, comma-separated'));
+
 /** A postgres:// connection string. */
 export const postgresUrl = () =>
   z.string().regex(/^postgres(ql)?:\/\/.+/, 'expected a postgresql:// connection URL');
@@ -44,6 +55,12 @@ export const commonConfig = {
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
   /** Grace period for in-flight work on SIGTERM, in milliseconds. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * On SIGTERM, how long the service keeps serving while /ready answers 503 (draining), so load
+   * balancers polling it stop sending before it stops accepting, in ms. Default 0: Kubernetes
+   * takes the pod out of its endpoints during the preStop sleep; the local stack with replicas sets 1000.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
   /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces; tracing export is off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };

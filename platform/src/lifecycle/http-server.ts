@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { getLogger } from '../logging';
 
 const log = getLogger('http-server');
+
+// The answers each server of listen() is writing: closeServer makes their connections close after them.
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
 
 /** Options of listen, with their defaults. */
 export interface ListenOptions {
@@ -33,6 +36,12 @@ export async function listen(app: RequestListener, port: number, options: Listen
   // Longer than the keep-alive timeout of proxies in front (the gateway's agent, nginx, load
   // balancers), so they never reuse a socket this server is closing.
   server.keepAliveTimeout = 65_000;
+  const answers = new Set<ServerResponse>();
+  inFlight.set(server, answers);
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    res.once('close', () => answers.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, options.host ?? '127.0.0.1', () => {
@@ -52,19 +61,28 @@ export function portOf(server: Server): number {
 
 /**
  * Stops accepting connections, lets in-flight requests finish, and after timeoutMs cuts
- * whatever is left. Idle keep-alive sockets are closed at once so they do not hold the exit.
+ * whatever is left. Keep-alive connections end gracefully: idle ones are closed at once and
+ * whenever one becomes idle again, and a request that still arrives on one is answered with
+ * Connection: close, so its client opens its next connection elsewhere.
  */
 export async function closeServer(server: Server, timeoutMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // A keep-alive socket busy right now would otherwise be reused by its client for new requests
-  // until the grace period ends: answer them with Connection: close so each socket ends.
-  server.on('request', (_req, res) => {
+  // Before the app's own listener, which may answer (and so write its headers) synchronously.
+  const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse) => {
     res.shouldKeepAlive = false;
-  });
+  };
+  server.prependListener('request', closeAfterAnswer);
+  // Answers in progress whose headers are not written yet say Connection: close too.
+  for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
   server.closeIdleConnections();
+  // A connection busy at close() turns idle once its answer is sent: close those as they come.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  sweep.unref();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   timer.unref();
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
+  server.off('request', closeAfterAnswer);
 }

@@ -9,8 +9,11 @@ import { ServiceCallError } from './service-call-error';
 export interface ServiceClientOptions {
   /** Name of the other service, used in errors (e.g. 'user-service'). */
   service: string;
-  /** Base URL of the other service, e.g. http://user-service:3001. */
-  baseUrl: string;
+  /**
+   * Base URL of the other service, e.g. http://user-service:3001, or of each of its replicas:
+   * calls then go round-robin, and a GET whose connection is refused or reset goes to the next one.
+   */
+  baseUrl: string | readonly string[];
   /** The credential services present to each other (sent as x-service-token). */
   serviceToken: string;
   /** Per-call timeout covering connect, headers and body, in ms. Default 2000. */
@@ -44,9 +47,13 @@ export interface ServiceResponse<T = unknown> {
 export class ServiceClient {
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
+  private readonly baseUrls: readonly string[];
+  private cursor = 0;
 
   constructor(private readonly options: ServiceClientOptions) {
-    const isHttps = new URL(options.baseUrl).protocol === 'https:';
+    this.baseUrls = typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl;
+    if (this.baseUrls.length === 0) throw new Error(`${options.service}: no base URL`);
+    const isHttps = new URL(this.baseUrls[0]!).protocol === 'https:';
     this.transport = isHttps ? https : http;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 50 };
     this.agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
@@ -57,9 +64,25 @@ export class ServiceClient {
     return this.request<T>({ ...request, method: 'GET', path });
   }
 
-  /** Sends one request and parses the JSON answer. */
-  request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>> {
-    const { service, baseUrl, serviceToken } = this.options;
+  /**
+   * Sends one request and parses the JSON answer. With several replicas, a GET that could not
+   * reach its replica (refused or reset, not a timeout) is sent once more to the next one: a
+   * replica that is shutting down closes its connections, and a GET is safe to repeat.
+   */
+  async request<T = unknown>(request: ServiceRequest): Promise<ServiceResponse<T>> {
+    // This call's own index: other calls move the shared cursor while this one is under way.
+    const index = (this.cursor = (this.cursor + 1) % this.baseUrls.length);
+    try {
+      return await this.send<T>(this.baseUrls[index]!, request);
+    } catch (error) {
+      const unreachable = error instanceof ServiceCallError && error.failure === 'network';
+      if (!unreachable || this.baseUrls.length < 2 || (request.method ?? 'GET') !== 'GET') throw error;
+      return this.send<T>(this.baseUrls[(index + 1) % this.baseUrls.length]!, request);
+    }
+  }
+
+  private send<T>(baseUrl: string, request: ServiceRequest): Promise<ServiceResponse<T>> {
+    const { service, serviceToken } = this.options;
     const url = new URL(request.path, baseUrl);
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
     const requestId = currentContext()?.requestId;

@@ -10,6 +10,8 @@ import type { EventBus } from '../messaging';
 export interface BaseServiceConfig {
   LOG_LEVEL: 'error' | 'warn' | 'info' | 'http' | 'debug';
   SHUTDOWN_TIMEOUT_MS: number;
+  /** Keep serving with /ready failing this long after SIGTERM, in ms (commonConfig). Default 0. */
+  SHUTDOWN_DRAIN_MS?: number;
   PORT: number;
   HOST: string;
 }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { ServiceHttpConfig } from '../config';
 import type { DatabaseSettings } from '../data';
 import { createApp, type ReadinessChecks } from '../http';
-import { closeServer, listen, portOf, Shutdown, type RunningService } from '../lifecycle';
+import { closeServer, Drain, listen, portOf, Shutdown, type RunningService } from '../lifecycle';
 import { configureLogging } from '../logging';
 import type { EventBusSettings, RabbitMqEventBus } from '../messaging';
 import type { OutboxRelay } from '../outbox';
@@ -31,8 +31,11 @@ const messagingPart = () => require('./messaging-part') as typeof import('./mess
 /**
  * Starts a service from its definition and validated config, in this order: logging, database
  * pool and client, the service's own start() (subscriptions, its parts), the event bus, the
- * outbox relay, HTTP. SIGTERM closes in reverse: HTTP first, then the relay, the consumers,
- * the service's parts, the client, the pool.
+ * outbox relay, HTTP. SIGTERM closes in reverse: first the drain (/ready answers 503 for
+ * SHUTDOWN_DRAIN_MS while requests are still served, so load balancers stop sending), then HTTP
+ * (no new connections, in-flight requests finish, keep-alive connections end after their
+ * answer), then the relay, the consumers (unacked messages go back to the queue), the
+ * service's parts, the client, the pool.
  */
 export async function startService<C extends BaseServiceConfig, Db>(definition: ServiceDefinition<C, Db>, config: C): Promise<StartedService<Db>> {
   configureLogging({ service: definition.name, level: config.LOG_LEVEL });
@@ -76,8 +79,12 @@ export async function startService<C extends BaseServiceConfig, Db>(definition: 
           readiness: { ...readiness, ...http.readiness },
           routes: http.routes,
         });
-  const server = await listen(app, config.PORT, { host: config.HOST, ...('app' in http ? http.listen : {}) });
+  const drain = new Drain();
+  const drainMs = config.SHUTDOWN_DRAIN_MS ?? 0;
+  const server = await listen(drain.wrap(app), config.PORT, { host: config.HOST, ...('app' in http ? http.listen : {}) });
   shutdown.add('http', () => closeServer(server, config.SHUTDOWN_TIMEOUT_MS));
+  // Registered last, so it runs first.
+  shutdown.add('drain', () => drain.drain(drainMs));
   if ('routes' in http) http.started?.();
-  return { server, port: portOf(server), db: database?.db as Db, bus, relay, shutdown, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
+  return { server, port: portOf(server), db: database?.db as Db, bus, relay, shutdown, shutdownTimeoutMs: drainMs + config.SHUTDOWN_TIMEOUT_MS };
 }

@@ -64,6 +64,9 @@ function stackEnvironment(options = {}) {
     // With copies to fall back on, a stopping process first fails /ready for a second while it
     // still serves: the gateways (polling /ready every 250 ms) stop sending to it before it closes.
     ...(replicas > 1 || gateways > 1 ? { SHUTDOWN_DRAIN_MS: '1000' } : {}),
+    // Several gateways count their rate limits together in Redis (the development machine's, or
+    // REDIS_URL); one gateway counts in its own memory unless REDIS_URL is given.
+    ...(gateways > 1 || process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
     ...options.env,
   };
   for (const service of SERVICES) {

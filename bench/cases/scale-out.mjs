@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { expectStatus, http } from '../lib/http.mjs';
 import { cannon } from '../lib/load.mjs';
-import { cpuBetween, cpuSnapshot, perRequest } from '../lib/proc.mjs';
+import { cpuBetween, cpuSnapshot } from '../lib/proc.mjs';
 import { sleep } from '../lib/run-context.mjs';
 import { Samples, ratio, round } from '../lib/stats.mjs';
 

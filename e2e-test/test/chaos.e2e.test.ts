@@ -448,7 +448,15 @@ describe('the system under faults, with orders streaming through the gateway', (
     process.stdout.write(`${line}\n`);
 
     // Conservation, per product: units on hand = initial − units of PAID orders; none held.
-    const ledger = await dbs.stockLedger([...products.keys()]);
+    // catalog-service commits or releases a reservation when it consumes order.paid or
+    // order.payment_failed, moments after the order is final: wait for that (bounded), then judge.
+    const ledger = await waitFor(
+      async () => {
+        const entries = await dbs.stockLedger([...products.keys()]);
+        return [...entries.values()].every((e) => e.reserved === 0) ? entries : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'no unit held any more' },
+    ).then((entries) => entries!, () => dbs.stockLedger([...products.keys()]));
     const unbalanced = [...products].flatMap(([id, initial]) => {
       const entry = ledger.get(id)!;
       return entry.onHand === initial - entry.paidUnits && entry.reserved === 0 && entry.stock >= 0 ? [] : [{ id, initial, ...entry }];

@@ -113,7 +113,14 @@ describe('two copies of every service behind two gateways', () => {
     const accepted: AcceptedOrder[] = results.map((r) => ({ orderId: r.ids[0]!, card: 'good' }));
     const { verdict, ms } = await settle(system, dbs, accepted, 90_000);
     const allOrders = await dbs.allOrderIds();
-    const ledger = (await dbs.stockLedger([product.body.id])).get(product.body.id)!;
+    // catalog-service commits a reservation when it consumes order.paid: moments after the order is PAID.
+    const ledger = (await waitFor(
+      async () => {
+        const entry = (await dbs.stockLedger([product.body.id])).get(product.body.id)!;
+        return entry.reserved === 0 ? entry : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: 'every reservation of the run to be committed' },
+    ))!;
     const twice = results.filter((r) => r.ids.length === 2);
     process.stdout.write(
       `scale-out: ${ORDERS} orders (${twice.length} sent to both gateways) in ${seconds.toFixed(1)} s; settled in ${(ms / 1000).toFixed(1)} s; ` +

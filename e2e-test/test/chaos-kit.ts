@@ -20,9 +20,9 @@ export async function call<T = Record<string, unknown>>(
   system: RunningSystem,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number; /** Another gateway of the system than the first. */ gateway?: string } = {},
 ): Promise<Answer<T>> {
-  const res = await fetch(`${system.gateway}${path}`, {
+  const res = await fetch(`${options.gateway ?? system.gateway}${path}`, {
     method,
     headers: {
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),

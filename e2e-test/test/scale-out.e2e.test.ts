@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { waitFor } from '@shop/platform/testing';
-import { CARDS, Databases, settle, type AcceptedOrder } from './chaos-kit';
+import { call as callGateway, CARDS, Databases, settle, type AcceptedOrder } from './chaos-kit';
 import { mintToken } from './security-tokens';
 import { startSystem, type RunningSystem } from './system';
 
@@ -40,25 +40,9 @@ afterAll(async () => {
   await redis.quit();
 }, 60_000);
 
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
-
-async function call<T = Record<string, unknown>>(gateway: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
-  const res = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
+/** One call through the given gateway. */
+const call = <T = Record<string, unknown>>(gateway: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  callGateway<T>(system, method, path, { ...options, gateway, timeoutMs: 15_000 });
 
 /** A registered customer with a good card; signed in by minting what login would issue (login is rate-limited, and under test below). */
 async function customer(gateway: string, i: number): Promise<{ token: string; card: string }> {

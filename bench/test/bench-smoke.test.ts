@@ -55,6 +55,7 @@ interface BenchResult {
     orderIntake?: { orders: Measured; raw: { nodePg: { tps: number } }; ordersToRaw: number | null };
     orderToPaid?: { sent: number; accepted: number; paid: number; leftPending: number; postResponseToPaidMs: { p99: number | null } };
     footprint?: { services: Record<string, { readyMs: number; idleRssMb: number }> };
+    scaleOut?: { intake: Record<'oneReplica' | 'twoReplicas', Measured>; limiter: Record<'memory' | 'redis', Measured>; ratios: { twoToOneReplica: number | null; redisToMemory: number | null } };
   };
   targets: Array<{ id: string; pass: boolean | null }>;
   cleanup: { leftovers: { databases: string[]; queues: string[]; processes: string[] }; errors?: string[] };
@@ -80,7 +81,7 @@ describe('the benchmark, on a smoke budget', () => {
   });
 
   test('When the smoke run ends, then it prints one table with every case and the targets', () => {
-    for (const heading of ['Microshop benchmark', '1. Gateway cost', '2. Order intake', '3. Order to PAID', '4. Footprint', 'Targets', 'RATE_LIMIT_MAX']) {
+    for (const heading of ['Microshop benchmark', '1. Gateway cost', '2. Order intake', '3. Order to PAID', '4. Footprint', '5. Scale-out', 'Targets', 'RATE_LIMIT_MAX']) {
       expect(run.stdout).toContain(heading);
     }
     expect(run.stdout).toMatch(/GET \/users\/me\s+user-service directly\s+[\d.]+/);
@@ -89,8 +90,8 @@ describe('the benchmark, on a smoke budget', () => {
 
   test('When the smoke run ends, then the JSON holds a figure for every case', () => {
     expect(result.run.mode).toBe('smoke');
-    expect(Object.keys(result.cases).sort()).toEqual(['footprint', 'gatewayCost', 'orderIntake', 'orderToPaid']);
-    const { gatewayCost, orderIntake, orderToPaid, footprint } = result.cases;
+    expect(Object.keys(result.cases).sort()).toEqual(['footprint', 'gatewayCost', 'orderIntake', 'orderToPaid', 'scaleOut']);
+    const { gatewayCost, orderIntake, orderToPaid, footprint, scaleOut } = result.cases;
     for (const route of ['usersMe', 'health'] as const) {
       for (const via of ['direct', 'gateway']) expect((gatewayCost!.routes[route][via] as Measured).ok).toBeGreaterThan(0);
       expect(gatewayCost!.routes[route].nginx).toBeDefined(); // measured, or { skipped: reason }
@@ -107,6 +108,9 @@ describe('the benchmark, on a smoke budget', () => {
       expect(service.readyMs).toBeGreaterThan(0);
       expect(service.idleRssMb).toBeGreaterThan(0);
     }
+    for (const measured of [scaleOut!.intake.oneReplica, scaleOut!.intake.twoReplicas, scaleOut!.limiter.memory, scaleOut!.limiter.redis]) expect(measured.ok).toBeGreaterThan(0);
+    expect(scaleOut!.ratios.twoToOneReplica).toBeGreaterThan(0);
+    expect(scaleOut!.ratios.redisToMemory).toBeGreaterThan(0);
     expect(result.targets.length).toBeGreaterThan(0);
   });
 

@@ -90,6 +90,7 @@ async function alternate(run, pids, rounds, variants) {
       return [
         name,
         {
+          ok: t.ok,
           rps: round(t.ok / t.seconds, 1),
           latencyMs: t.latency.summary(),
           non2xx: t.non2xx,

@@ -129,6 +129,8 @@ async function startExtraProcesses(run, system) {
     // name is the folder the process runs from; instance names this copy in logs and CPU figures.
     const child = stack.startService(service, run.onServiceLine);
     run.owned.children.push({ name: service.instance, child });
+    // A process that cannot even be spawned emits 'error' (not 'exit'); unheard, it would end the run without its clean-up.
+    child.once('error', (error) => run.stop(`${service.instance} could not be started: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (!run.cleaning) run.stop(`${service.instance} exited unexpectedly (${code ?? signal})`);
     });

@@ -96,6 +96,8 @@ export async function startSystem(run) {
     const since = performance.now();
     const child = stack.startService(service, run.onServiceLine);
     run.owned.children.push({ name, child });
+    // A process that cannot even be spawned emits 'error' (not 'exit'); unheard, it would end the run without its clean-up.
+    child.once('error', (error) => run.stop(`${name} could not be started: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (!run.cleaning) run.stop(`${name} exited unexpectedly (${code ?? signal}): ${run.serviceLogs.get(name)?.last.slice(-3).join(' | ') ?? ''}`);
     });

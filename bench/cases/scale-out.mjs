@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { expectStatus, http } from '../lib/http.mjs';
 import { cannon } from '../lib/load.mjs';
 import { cpuBetween, cpuSnapshot } from '../lib/proc.mjs';
-import { sleep } from '../lib/run-context.mjs';
 import { Samples, ratio, round } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -134,7 +133,7 @@ async function startExtraProcesses(run, system) {
     child.once('exit', (code, signal) => {
       if (!run.cleaning) run.stop(`${service.instance} exited unexpectedly (${code ?? signal})`);
     });
-    await waitReady(run, service);
+    await stack.waitReady(service, 30_000);
     pids[service.instance] = child.pid;
     run.log(`${service.instance} ready (pid ${child.pid}, port ${service.port})`);
   }
@@ -142,20 +141,4 @@ async function startExtraProcesses(run, system) {
     pids,
     urls: { twoReplicaGateway: `http://127.0.0.1:${twoReplicaGateway.port}`, redisGateway: `http://127.0.0.1:${redisGateway.port}` },
   };
-}
-
-async function waitReady(run, service, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    run.checkAbort();
-    try {
-      const res = await fetch(`http://127.0.0.1:${service.port}/ready`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${service.instance} was not ready within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }

@@ -273,10 +273,10 @@ export class Databases {
   }
 
   /**
-   * Per product: units on hand (stock + reserved) and held by reservations in catalog-service,
-   * units of PAID orders in order-service, and reservations still open.
+   * Per product: units on hand (stock + reserved) and held by reservations in catalog-service, and
+   * units of PAID orders in order-service; and how many reservations are still open, of any product.
    */
-  async stockLedger(productIds: string[]): Promise<Map<string, { onHand: number; reserved: number; stock: number; paidUnits: number; openReservations: number }>> {
+  async stockLedger(productIds: string[]): Promise<{ products: Map<string, { onHand: number; reserved: number; stock: number; paidUnits: number }>; openReservations: number }> {
     const [products, paid, open] = await Promise.all([
       this.clients.catalog.query<{ id: string; stock: number; reserved: number }>('SELECT id, stock, reserved FROM products WHERE id = ANY($1::uuid[])', [productIds]),
       this.clients.orders.query<{ product_id: string; units: number }>(
@@ -287,12 +287,10 @@ export class Databases {
       this.clients.catalog.query<{ n: number }>("SELECT count(*)::int AS n FROM stock_reservations WHERE status = 'reserved'"),
     ]);
     const paidUnits = new Map(paid.rows.map((r) => [r.product_id, r.units]));
-    return new Map(
-      products.rows.map((p) => [
-        p.id,
-        { onHand: p.stock + p.reserved, reserved: p.reserved, stock: p.stock, paidUnits: paidUnits.get(p.id) ?? 0, openReservations: open.rows[0]!.n },
-      ]),
-    );
+    return {
+      products: new Map(products.rows.map((p) => [p.id, { onHand: p.stock + p.reserved, reserved: p.reserved, stock: p.stock, paidUnits: paidUnits.get(p.id) ?? 0 }])),
+      openReservations: open.rows[0]!.n,
+    };
   }
 
   async orders(ids: string[]) {

@@ -450,10 +450,10 @@ describe('the system under faults, with orders streaming through the gateway', (
     // Conservation, per product: units on hand = initial − units of PAID orders; none held.
     // catalog-service commits or releases a reservation when it consumes order.paid or
     // order.payment_failed, moments after the order is final: wait for that (bounded), then judge.
-    const ledger = await waitFor(
+    const { products: ledger, openReservations } = await waitFor(
       async () => {
         const entries = await dbs.stockLedger([...products.keys()]);
-        return [...entries.values()].every((e) => e.reserved === 0) ? entries : undefined;
+        return [...entries.products.values()].every((e) => e.reserved === 0) ? entries : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 250, what: 'no unit held any more' },
     ).then((entries) => entries!, () => dbs.stockLedger([...products.keys()]));
@@ -466,7 +466,7 @@ describe('the system under faults, with orders streaming through the gateway', (
     const scarce = ledger.get(scarceProduct)!;
     process.stdout.write(
       `stock: scarce product ${SCARCE_STOCK} → ${scarce.stock} left, ${scarce.paidUnits} sold, ${rejected} orders REJECTED; ` +
-        `plenty: ${[...products.keys()].filter((id) => id !== scarceProduct).map((id) => ledger.get(id)!.paidUnits).join('/')} units sold; open reservations ${scarce.openReservations}\n`,
+        `plenty: ${[...products.keys()].filter((id) => id !== scarceProduct).map((id) => ledger.get(id)!.paidUnits).join('/')} units sold; open reservations ${openReservations}\n`,
     );
 
     expect({
@@ -476,7 +476,7 @@ describe('the system under faults, with orders streaming through the gateway', (
       orphans,
       crashes: system.unexpectedExits,
       unbalanced,
-      openReservations: scarce.openReservations,
+      openReservations,
     }).toEqual({
       lost: 0,
       doubleCharges: 0,

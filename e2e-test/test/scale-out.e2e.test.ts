@@ -100,7 +100,7 @@ describe('two copies of every service behind two gateways', () => {
     // catalog-service commits a reservation when it consumes order.paid: moments after the order is PAID.
     const ledger = (await waitFor(
       async () => {
-        const entry = (await dbs.stockLedger([product.body.id])).get(product.body.id)!;
+        const entry = (await dbs.stockLedger([product.body.id])).products.get(product.body.id)!;
         return entry.reserved === 0 ? entry : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 250, what: 'every reservation of the run to be committed' },

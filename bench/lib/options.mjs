@@ -2,9 +2,11 @@
 // checks on them. A bad option exits 2 before anything is started.
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
-const SERVICE_NAMES = ['user-service', 'order-service', 'payment-service', 'notification-service', 'api-gateway'];
+// The services the stack starts (scripts/stack-lib.cjs), so a new one can be profiled without a change here.
+const SERVICE_NAMES = createRequire(import.meta.url)('../../scripts/stack-lib.cjs').SERVICES.map((service) => service.name);
 
 const USAGE = `Usage: node bench/run.mjs [options]   (build first: npx tsc -b)
   --smoke                 tiny run: 1-2 s per case, 4 connections, 8 users; nginx only if already installed

@@ -15,8 +15,8 @@ const parent = (sampled: boolean): Context =>
   });
 
 /** Share of the trace ids the sampler records, under the given parent context. */
-function recordedShare(env: NodeJS.ProcessEnv, context: Context = ROOT_CONTEXT): number {
-  const sampler = samplerFromEnv(env);
+function recordedShare(env: NodeJS.ProcessEnv, context: Context = ROOT_CONTEXT, exporting = true): number {
+  const sampler = samplerFromEnv(env, exporting);
   const recorded = traceIds.filter(
     (traceId) => sampler.shouldSample(context, traceId, 'GET /x', SpanKind.SERVER, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED,
   );
@@ -35,6 +35,17 @@ describe('samplerFromEnv', () => {
     expect(recordedShare({})).toBe(1);
     expect(recordedShare({}, parent(false))).toBe(0);
     expect(recordedShare({}, parent(true))).toBe(1);
+  });
+
+  test('When the process exports nothing and nothing is set, then no new trace is recorded but a sampled caller is followed', () => {
+    expect(recordedShare({}, ROOT_CONTEXT, false)).toBe(0);
+    expect(recordedShare({}, parent(true), false)).toBe(1);
+    expect(recordedShare({}, parent(false), false)).toBe(0);
+  });
+
+  test('When the process exports nothing but a sampler is set, then the setting wins', () => {
+    expect(recordedShare({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, ROOT_CONTEXT, false)).toBe(1);
+    expect(recordedShare({ OTEL_TRACES_SAMPLER: 'sometimes' }, ROOT_CONTEXT, false)).toBe(0);
   });
 
   test('When always_off or always_on is set, then the caller is ignored', () => {

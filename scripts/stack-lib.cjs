@@ -141,10 +141,18 @@ async function dropDatabases(services) {
   for (const service of firstCopies(services).filter((s) => s.env.DATABASE_URL)) await dropDatabase(service.env.DATABASE_URL);
 }
 
+/**
+ * Node flags of every service process; the Dockerfile's CMD passes the same. V8 grows each
+ * young-generation semi-space to 64 MB under a high allocation rate and keeps it: 130 MB of RSS
+ * in user-service and 85 MB in the gateway at bench load, for short-lived request garbage.
+ * 16 MB (V8's cap before Node 22) keeps every service under 200 MB at peak.
+ */
+const NODE_FLAGS = ['--max-semi-space-size=16'];
+
 /** Starts one built service as a child process; each JSON log line goes to onLine, under the copy's instance name. */
 function startService(service, onLine = () => {}) {
   const instance = service.instance ?? service.name;
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/main.js'], {
     cwd: path.join(root, service.name),
     env: { ...process.env, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -191,4 +199,4 @@ async function stopAll(children, timeoutMs = 15_000) {
   );
 }
 
-module.exports = { SERVICES, stackEnvironment, prepareDatabases, runScript, dropDatabases, startService, waitReady, stopAll };
+module.exports = { SERVICES, NODE_FLAGS, stackEnvironment, prepareDatabases, runScript, dropDatabases, startService, waitReady, stopAll };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keysetPage, type PageCursor } from '@shop/platform/data';
+import { keysetPage, sqlRows, type PageCursor } from '@shop/platform/data';
 import { inboxContainsSql, inboxInsertSql } from '@shop/platform/inbox';
 import { Prisma } from '../generated/prisma/client';
 import type { Notification } from '../domain/notification';
@@ -33,7 +33,7 @@ interface ClaimRow {
  */
 export async function claimDelivery(db: Db, notification: NewNotification, inbox: InboxKey, leaseMs: number): Promise<Claim> {
   const lease = Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000})`;
-  const [row] = await db.$queryRaw<ClaimRow[]>`
+  const [row] = await sqlRows<ClaimRow>(db, Prisma.sql`
     WITH seen AS (SELECT ${inboxContainsSql(inbox.messageId, inbox.handler)} AS processed),
     claim AS (
       INSERT INTO notifications (id, event_id, event_type, user_id, order_id, recipient, subject, status, attempts, claimed_until)
@@ -45,7 +45,7 @@ export async function claimDelivery(db: Db, notification: NewNotification, inbox
       RETURNING id
     )
     SELECT (SELECT id FROM claim) AS claimed_id, (SELECT processed FROM seen) AS processed,
-           (SELECT status::text FROM notifications WHERE event_id = ${notification.eventId}::uuid) AS status`;
+           (SELECT status::text FROM notifications WHERE event_id = ${notification.eventId}::uuid) AS status`);
   if (!row) throw new Error('The claim statement returned no row');
   if (row.claimed_id) return { kind: 'claimed', id: row.claimed_id };
   // The status is the statement's snapshot: as it was before this claim.
@@ -55,15 +55,15 @@ export async function claimDelivery(db: Db, notification: NewNotification, inbox
 /** Marks the notification sent and records the event in the inbox, in one statement; ends the lease. */
 export async function markSent(db: Db, id: string, inbox: InboxKey): Promise<void> {
   const wasSent = Prisma.sql`EXISTS (SELECT 1 FROM sent)`;
-  await db.$queryRaw`
+  await sqlRows(db, Prisma.sql`
     WITH sent AS (UPDATE notifications SET status = 'sent', sent_at = now(), claimed_until = NULL WHERE id = ${id}::uuid RETURNING id),
     inbox AS (${inboxInsertSql(inbox.messageId, inbox.handler, { onlyIf: wasSent })})
-    SELECT count(*)::int AS sent FROM sent`;
+    SELECT count(*)::int AS sent FROM sent`);
 }
 
 /** Marks the attempt failed with its error and ends the lease, so the retry can claim it at once. */
 export async function markFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.$executeRaw`UPDATE notifications SET status = 'failed', last_error = ${error.slice(0, 2000)}, claimed_until = NULL WHERE id = ${id}::uuid`;
+  await sqlRows(db, Prisma.sql`UPDATE notifications SET status = 'failed', last_error = ${error.slice(0, 2000)}, claimed_until = NULL WHERE id = ${id}::uuid`);
 }
 
 /** A user's notifications, newest first, strictly after the cursor. */

@@ -1,11 +1,16 @@
+import { sqlRows } from '@shop/platform/data';
 import type { CatalogProduct } from '../domain/catalog-product';
+import { Prisma } from '../generated/prisma/client';
 import type { Db } from './database';
 
 const BACKFILL = 'catalog-snapshot';
 
 /** The products of these ids that order-service knows, in one query. */
 export async function findCatalogProducts(db: Db, ids: readonly string[]): Promise<CatalogProduct[]> {
-  return db.catalogProduct.findMany({ where: { id: { in: [...ids] } } });
+  // Every order reads its lines' products: raw on the pool (sqlRows) costs a fraction of a model query.
+  return sqlRows<CatalogProduct>(db, Prisma.sql`
+    SELECT id, sku, name, price_cents AS "priceCents", currency, active, version, updated_at AS "updatedAt"
+      FROM catalog_products WHERE id = ANY(${[...ids]}::uuid[])`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '@shop/platform/data';
+import { isUniqueViolation, sqlRows } from '@shop/platform/data';
 import { Prisma } from '../generated/prisma/client';
 import type { Db } from './database';
 
@@ -10,10 +10,11 @@ export interface StoredResponse {
 
 
 export async function findStoredResponse(db: Db, userId: string, key: string): Promise<StoredResponse | null> {
-  return db.idempotencyKey.findUnique({
-    where: { userId_key: { userId, key } },
-    select: { requestHash: true, statusCode: true, response: true },
-  });
+  // Every order asks this first; raw on the pool (sqlRows) costs a fraction of a model query.
+  const [row] = await sqlRows<StoredResponse>(db, Prisma.sql`
+    SELECT request_hash AS "requestHash", status_code AS "statusCode", response
+      FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`);
+  return row ?? null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sqlRows } from '@shop/platform/data';
 import { inboxContainsSql, inboxInsertSql } from '@shop/platform/inbox';
 import { outboxInsertSql } from '@shop/platform/outbox';
 import type { OrderChange, SagaOrder } from '../domain/order-change';
@@ -40,14 +41,14 @@ interface SagaContextRow {
 
 /** Whether the message was processed, and the order with its lines, in one query. */
 export async function findSagaContext(db: Db, inbox: InboxEntry, orderId: string): Promise<SagaContext> {
-  const [row] = await db.$queryRaw<SagaContextRow[]>`
+  const [row] = await sqlRows<SagaContextRow>(db, Prisma.sql`
     SELECT ${inboxContainsSql(inbox.messageId, inbox.handler)} AS already_processed,
            o.id, o.user_id, o.customer_email, o.customer_name, o.payment_method_id, o.status::text AS status,
            o.total_cents, o.currency, o.payment_id, o.refunded_at,
            (SELECT coalesce(json_agg(json_build_object('productId', l.product_id, 'sku', l.sku, 'name', l.name) ORDER BY l.position), '[]'::json)
               FROM order_lines AS l WHERE l.order_id = o.id) AS lines
       FROM (SELECT 1) AS one
-      LEFT JOIN orders AS o ON o.id = ${orderId}::uuid`;
+      LEFT JOIN orders AS o ON o.id = ${orderId}::uuid`);
   if (!row) throw new Error('The saga context query returned no row');
   const order: SagaOrder | null =
     row.id === null
@@ -104,9 +105,9 @@ export async function changeOrderOnce(db: Db, orderId: string, change: OrderChan
     ...(inbox ? [Prisma.sql`inbox AS (${inboxInsertSql(inbox.messageId, inbox.handler, { onlyIf: changed })})`] : []),
     ...change.events.map((event, i) => Prisma.sql`${Prisma.raw(`outbox_${i}`)} AS (${outboxInsertSql(event, { onlyIf: changed })})`),
   ];
-  const [row] = await db.$queryRaw<Array<{ updated_at: Date | null; already_processed: boolean }>>`
+  const [row] = await sqlRows<{ updated_at: Date | null; already_processed: boolean }>(db, Prisma.sql`
     WITH ${Prisma.join(ctes, ',\n')}
-    SELECT (SELECT updated_at FROM updated) AS updated_at, ${processed} AS already_processed`;
+    SELECT (SELECT updated_at FROM updated) AS updated_at, ${processed} AS already_processed`);
   if (!row) throw new Error('The order change statement returned no row');
   if (row.updated_at) return { result: 'applied', updatedAt: row.updated_at };
   // The statement's snapshot predates it, so this is "processed before this statement".
@@ -115,6 +116,6 @@ export async function changeOrderOnce(db: Db, orderId: string, change: OrderChan
 
 /** Records a message whose handling changes nothing, so its redeliveries are duplicates; true the first time. */
 export async function recordProcessed(db: Db, inbox: InboxEntry): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`${inboxInsertSql(inbox.messageId, inbox.handler)}`;
+  const rows = await sqlRows(db, inboxInsertSql(inbox.messageId, inbox.handler));
   return rows.length === 1;
 }

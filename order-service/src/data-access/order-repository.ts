@@ -1,4 +1,4 @@
-import { keysetPage, type PageCursor } from '@shop/platform/data';
+import { keysetPage, sqlRows, type PageCursor } from '@shop/platform/data';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
 import type { Order, UnavailableItem } from '../domain/order';
@@ -54,7 +54,7 @@ export async function insertPlacedOrder(db: Db, { order, event, idempotency }: P
     quantity: item.quantity,
     unit_price_cents: item.unitPriceCents,
   }));
-  await db.$queryRaw`
+  await sqlRows(db, Prisma.sql`
     WITH new_order AS (
       INSERT INTO orders (id, user_id, customer_email, customer_name, payment_method_id, status, total_cents, currency, failure_reason, created_at, updated_at)
       VALUES (${order.id}::uuid, ${order.userId}::uuid, ${order.customer.email}, ${order.customer.name}, ${order.paymentMethodId}::uuid,
@@ -67,7 +67,7 @@ export async function insertPlacedOrder(db: Db, { order, event, idempotency }: P
           AS line(position int, product_id uuid, sku text, name text, quantity int, unit_price_cents int)
     )${idempotencyKeyInsert ? Prisma.sql`, idempotency_key AS (${idempotencyKeyInsert})` : Prisma.empty}
     , outbox AS (${outboxInsertSql(event)})
-    SELECT notified FROM outbox`;
+    SELECT notified FROM outbox`);
 }
 
 export async function findOrderById(db: Db, id: string): Promise<Order | null> {

@@ -1,4 +1,6 @@
+import { sqlRows } from '@shop/platform/data';
 import { inboxInsertSql } from '@shop/platform/inbox';
+import { Prisma } from '../generated/prisma/client';
 import type { Db } from './database';
 
 /**
@@ -7,12 +9,12 @@ import type { Db } from './database';
  * Returns false for a redelivery of a message already handled.
  */
 export async function insertCancelledOrderOnce(db: Db, messageId: string, handler: string, orderId: string): Promise<boolean> {
-  const [row] = await db.$queryRaw<Array<{ new_message: boolean }>>`
+  const [row] = await sqlRows<{ new_message: boolean }>(db, Prisma.sql`
     WITH inbox AS (${inboxInsertSql(messageId, handler)}),
     cancelled AS (
       INSERT INTO cancelled_orders (order_id) SELECT ${orderId}::uuid FROM inbox
       ON CONFLICT DO NOTHING RETURNING order_id
     )
-    SELECT EXISTS (SELECT 1 FROM inbox) AS new_message`;
+    SELECT EXISTS (SELECT 1 FROM inbox) AS new_message`);
   return row?.new_message ?? false;
 }

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '@shop/platform/data';
+import { isUniqueViolation, sqlRows } from '@shop/platform/data';
 import { inboxInsertSql } from '@shop/platform/inbox';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
@@ -38,13 +38,13 @@ interface ChargeContextRow {
 
 /** Whether the order was charged or cancelled, and its payment method, in one query. */
 export async function findChargeContext(db: Db, orderId: string, paymentMethodId: string): Promise<ChargeContext> {
-  const [row] = await db.$queryRaw<ChargeContextRow[]>`
+  const [row] = await sqlRows<ChargeContextRow>(db, Prisma.sql`
     SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ${orderId}::uuid) AS already_charged,
            EXISTS (SELECT 1 FROM cancelled_orders WHERE order_id = ${orderId}::uuid) AS order_cancelled,
            method.id, method.user_id, method.token, method.brand, method.last4, method.exp_month, method.exp_year,
            method.holder_name, method.created_at, method.deleted_at
       FROM (SELECT 1) AS one
-      LEFT JOIN payment_methods AS method ON method.id = ${paymentMethodId}::uuid`;
+      LEFT JOIN payment_methods AS method ON method.id = ${paymentMethodId}::uuid`);
   if (!row) throw new Error('The charge context query returned no row');
   const method: PaymentMethod | null =
     row.id === null
@@ -81,7 +81,7 @@ export interface ChargeWrite {
  * (see isOrderAlreadyCharged).
  */
 export async function insertPaymentOnce(db: Db, { messageId, handler, payment, event }: ChargeWrite): Promise<Payment | 'duplicate'> {
-  const rows = await db.$queryRaw<Array<{ created_at: Date }>>`
+  const rows = await sqlRows<{ created_at: Date }>(db, Prisma.sql`
     WITH inbox AS (${inboxInsertSql(messageId, handler)}),
     payment AS (
       INSERT INTO payments (id, order_id, user_id, payment_method_id, status, failure_reason, amount_cents, currency, processor_charge_id)
@@ -91,7 +91,7 @@ export async function insertPaymentOnce(db: Db, { messageId, handler, payment, e
       RETURNING created_at
     ),
     outbox AS (${outboxInsertSql(event, { onlyIf: Prisma.sql`EXISTS (SELECT 1 FROM payment)` })})
-    SELECT payment.created_at FROM payment, outbox`;
+    SELECT payment.created_at FROM payment, outbox`);
   const [row] = rows;
   return row ? { ...payment, createdAt: row.created_at, refundedAt: null, processorRefundId: null } : 'duplicate';
 }

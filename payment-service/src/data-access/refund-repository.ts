@@ -1,3 +1,4 @@
+import { sqlRows } from '@shop/platform/data';
 import { inboxInsertSql } from '@shop/platform/inbox';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
@@ -27,7 +28,7 @@ export type RefundWriteOutcome = 'refunded' | 'not-succeeded' | 'duplicate';
  * so changes nothing.
  */
 export async function markRefundedOnce(db: Db, write: RefundWrite): Promise<RefundWriteOutcome> {
-  const [row] = await db.$queryRaw<Array<{ new_message: boolean; refunded: boolean }>>`
+  const [row] = await sqlRows<{ new_message: boolean; refunded: boolean }>(db, Prisma.sql`
     WITH inbox AS (${inboxInsertSql(write.messageId, write.handler)}),
     refunded AS (
       UPDATE payments
@@ -36,13 +37,13 @@ export async function markRefundedOnce(db: Db, write: RefundWrite): Promise<Refu
       RETURNING id
     ),
     outbox AS (${outboxInsertSql(write.event, { onlyIf: Prisma.sql`EXISTS (SELECT 1 FROM refunded)` })})
-    SELECT EXISTS (SELECT 1 FROM inbox) AS new_message, EXISTS (SELECT 1 FROM refunded) AS refunded`;
+    SELECT EXISTS (SELECT 1 FROM inbox) AS new_message, EXISTS (SELECT 1 FROM refunded) AS refunded`);
   if (!row?.new_message) return 'duplicate';
   return row.refunded ? 'refunded' : 'not-succeeded';
 }
 
 /** Records a message that changes nothing in the inbox; false when it was recorded before. */
 export async function settleMessage(db: Db, messageId: string, handler: string): Promise<boolean> {
-  const rows = await db.$queryRaw<Array<{ message_id: string }>>`${inboxInsertSql(messageId, handler)}`;
+  const rows = await sqlRows<{ message_id: string }>(db, Prisma.sql`${inboxInsertSql(messageId, handler)}`);
   return rows.length > 0;
 }

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { getLogger } from '../logging';
 import { preparedStatementNames } from './prepared-statement-names';
+import { routeRawQueriesToPool } from './sql-rows';
 
 const log = getLogger('database');
 
@@ -69,5 +70,6 @@ export function openDatabase<Client extends { $disconnect(): Promise<void> }>(
 ): { db: Client; close: () => Promise<void> } {
   const pool = createDatabasePool(settings);
   const db = definition.client(prismaAdapter(pool, settings.DATABASE_PREPARED_STATEMENTS));
+  routeRawQueriesToPool(db as object, pool, settings.DATABASE_PREPARED_STATEMENTS);
   return { db, close: async () => { await db.$disconnect(); await pool.end(); } };
 }

@@ -11,5 +11,6 @@ export {
   type DatabaseDefinition,
   type DatabaseSettings,
 } from './database';
+export { routeRawQueriesToPool, sqlRows, type RawQueryClient } from './sql-rows';
 export { decodeCursor, encodeCursor, keysetPage, toPage, type PageCursor } from './cursor';
 export { runMigrateCommand } from './migrate-command';

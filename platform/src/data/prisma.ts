@@ -1,10 +1,12 @@
 /**
  * True for a unique-constraint violation, optionally of one named constraint: P2002 from a
- * model query, or P2010 (raw query failed) whose driver error is a UniqueConstraintViolation.
+ * model query, P2010 (raw query failed) whose driver error is a UniqueConstraintViolation, or
+ * pg's own error (SQLSTATE 23505) from a statement sqlRows ran straight on the pool.
  */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, meta } = error as { code?: unknown; meta?: Record<string, unknown> };
+  if (code === '23505') return !constraint || (error as { constraint?: unknown }).constraint === constraint;
   // With the pg adapter the constraint is in the driver error ({ index } or { fields }), not meta.target.
   const cause = (meta?.driverAdapterError as { cause?: { kind?: string; constraint?: { index?: string; fields?: string[] } } } | undefined)
     ?.cause;

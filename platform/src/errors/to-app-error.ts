@@ -34,13 +34,21 @@ function isHttpClientError(error: unknown): error is { status: number; type: str
   return typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string';
 }
 
-// Prisma's codes for an unreachable server (P1001), a connect timeout (P1002), an exhausted
-// pool (P2024) and a transaction that could not start in time (P2028): the database is down or
-// saturated, which is a 503, not a bug.
-const DATABASE_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P2024', 'P2028']);
+// The database is down or saturated, which is a 503, not a bug. Prisma's codes: an unreachable
+// server (P1001), a connect timeout (P1002), an exhausted pool (P2024), a transaction that could
+// not start in time (P2028). From pg itself (statements sqlRows runs on the pool): the socket's
+// errors, PostgreSQL shutting down or refusing connections (57P01-57P03, 53300, class 08), and
+// the pool's own connect timeout and lost connections, which carry no code.
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'P1001', 'P1002', 'P2024', 'P2028',
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300',
+]);
+const PG_POOL_UNAVAILABLE = /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?)$/;
 
 function isDatabaseUnreachable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && DATABASE_UNAVAILABLE_CODES.has(code);
+  if (typeof code === 'string') return DATABASE_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+  return error instanceof Error && PG_POOL_UNAVAILABLE.test(error.message);
 }

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createDatabasePool, databaseCheck, prismaAdapter, type DatabaseDefinition, type DatabaseSettings, type PingablePrisma } from '../data';
+import { createDatabasePool, databaseCheck, prismaAdapter, routeRawQueriesToPool, type DatabaseDefinition, type DatabaseSettings, type PingablePrisma } from '../data';
 import type { Shutdown } from '../lifecycle';
 
 type Client = PingablePrisma & { $disconnect(): Promise<void> };
@@ -16,6 +16,7 @@ export function openServiceDatabase<Db>(definition: DatabaseDefinition<Db>, sett
   const pool = createDatabasePool(settings);
   shutdown.add('database pool', () => pool.end());
   const db = definition.client(prismaAdapter(pool, settings.DATABASE_PREPARED_STATEMENTS));
+  routeRawQueriesToPool(db as object, pool, settings.DATABASE_PREPARED_STATEMENTS);
   shutdown.add('database client', () => (db as Client).$disconnect());
   return { pool, db, check: databaseCheck(db as Client) };
 }

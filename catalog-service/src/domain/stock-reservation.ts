@@ -79,6 +79,22 @@ export function settlementFor(trigger: SettlementTrigger, status: ReservationSta
   return SETTLEMENTS[trigger][status] ?? null;
 }
 
+/** Every settlement a trigger can cause, with the status it applies to (the table the SQL executes). */
+export function settlementsOf(trigger: SettlementTrigger): Array<Settlement & { from: ReservationStatus }> {
+  return Object.entries(SETTLEMENTS[trigger]).map(([from, settlement]) => ({ from: from as ReservationStatus, ...settlement }));
+}
+
+/**
+ * Per item, what the decision assumed of its product: null when it had the units (a reserved
+ * order assumes this of every item), else the units a rejection reports as available. The write
+ * takes effect only if the locked stock still gives the same decision (reservation-repository).
+ */
+export function assumedStockOf(items: ReadonlyArray<ReservationItem>, decision: ReservationDecision): Array<number | null> {
+  if (decision.outcome === 'reserved') return items.map(() => null);
+  const reported = new Map(decision.unavailable.map((line) => [line.productId, line.available]));
+  return items.map(({ productId }) => reported.get(productId) ?? null);
+}
+
 /** Per product, what is added to stock and to reserved when its units move. */
 export interface StockChange {
   productId: string;

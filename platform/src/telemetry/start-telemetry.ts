@@ -22,6 +22,12 @@ export interface TelemetryOptions {
    * patched router on every request, and names its spans with setHttpRoute instead.
    */
   expressSpans?: boolean;
+  /**
+   * Outgoing HTTP requests get client spans, which also carry the trace to the callee (default
+   * true). A process that only forwards (the gateway) injects traceparent itself, so the callee's
+   * span is a child of its incoming request's span and no second span per request is made.
+   */
+  httpClientSpans?: boolean;
 }
 
 interface Running {
@@ -71,7 +77,10 @@ export function startTelemetry(options: TelemetryOptions): void {
   const disableInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health|ready|metrics)/.test(req.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(health|ready|metrics)/.test(req.url ?? ''),
+        disableOutgoingRequestInstrumentation: options.httpClientSpans === false,
+      }),
       // A span per middleware (request id, helmet, json parser, auth...) cost more CPU than the
       // request itself; the route still names the HTTP span and the handler keeps its span.
       ...(options.expressSpans === false

@@ -75,7 +75,7 @@ export interface UpstreamIdentity {
  * The complete header set of an upstream request: the allowed end-to-end headers the client
  * sent (minus any it declared hop-by-hop), the gateway's framing, request id and client address,
  * the trace context of the gateway's span for this request (the gateway makes no client span of
- * its own: see GATEWAY_TELEMETRY), and the verified identity with the gateway's token. Nothing the client sends can remove or
+ * its own: see telemetry-options.ts), and the verified identity with the gateway's token. Nothing the client sends can remove or
  * replace a header set here. Throws a 4xx for bodies it will not forward, and Node's
  * ERR_INVALID_CHAR for a value that cannot be sent (the proxy answers 500 for that request).
  */

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { errorHandler, noStore, notFoundHandler, readinessHandler, requestIdMiddleware } from '@shop/platform/http';
 import { httpMetricsMiddleware, metricsHandler } from '@shop/platform/metrics';
+import { traceHttpRequest } from '@shop/platform/telemetry';
 import { authenticate } from './auth-middleware';
 import type { GatewayConfig } from './config';
 import { refuseHopByHopAbuse } from './connection-header';
@@ -22,7 +23,7 @@ export type GatewayApp = Express & {
 };
 
 /**
- * The gateway: request id → hop-by-hop abuse refused → helmet → metrics → its own routes (health,
+ * The gateway: trace span → request id → hop-by-hop abuse refused → helmet → metrics → its own routes (health,
  * ready, metrics, OpenAPI, docs) → JWT (a refused token still counts against the rate limit) →
  * rate limits → routing table → JSON 404 / errors.
  * No body parser: request bodies stream to the services, re-framed; each upstream request's
@@ -44,6 +45,7 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
   app.disable('x-powered-by');
   // Whose X-Forwarded-For names the client (rate limits count by it): TRUST_PROXY, default nobody's.
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(traceHttpRequest);
   app.use(requestIdMiddleware);
   app.use(refuseHopByHopAbuse);
   app.use(helmet());

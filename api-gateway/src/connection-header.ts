@@ -4,11 +4,14 @@ import { HopByHopHeaderRefusedError } from './gateway-errors';
 import { GATEWAY_HEADERS } from './upstream-headers';
 
 const REFUSED = new Set(GATEWAY_HEADERS);
+const NOTHING_NAMED: ReadonlySet<string> = new Set();
 
 /** Header names the client's Connection header lists (RFC 9110 §7.6.1), lower-cased. */
-export function namedByConnection(req: IncomingMessage): Set<string> {
+export function namedByConnection(req: IncomingMessage): ReadonlySet<string> {
   // Node joins repeated Connection headers with ", ", so one split sees every list.
-  const value = req.headers.connection ?? '';
+  const value = req.headers.connection;
+  // Most requests name nothing (HTTP/1.1 clients rarely send the header): no set to build for them.
+  if (value === undefined) return NOTHING_NAMED;
   return new Set(value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== ''));
 }
 

@@ -1,6 +1,5 @@
 import { runService } from '@shop/platform/bootstrap';
 import { SERVICE_NAME } from './config';
+import { GATEWAY_TELEMETRY } from './telemetry-options';
 
-// Every proxied route is middleware, so Express spans would add nothing but per-request work
-// (about 4 % of the gateway's CPU); the proxy names each span after its routing-table prefix.
-runService(SERVICE_NAME, () => require('./service'), { expressSpans: false });
+runService(SERVICE_NAME, () => require('./service'), GATEWAY_TELEMETRY);

@@ -60,9 +60,16 @@ const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'pr
  * request. (Left unset, the proxy would copy the service's keep-alive over a client's close.)
  */
 function ownClientConnection(proxyRes: IncomingMessage, res: ServerResponse): void {
-  const named = (proxyRes.headers.connection ?? '').split(',').map((token) => token.trim().toLowerCase());
-  for (const name of [...RESPONSE_HOP_BY_HOP, ...named]) if (name !== '') delete proxyRes.headers[name];
-  proxyRes.headers.connection = res.shouldKeepAlive ? 'keep-alive' : 'close';
+  const headers = proxyRes.headers;
+  const named = headers.connection;
+  for (const name of RESPONSE_HOP_BY_HOP) if (name in headers) delete headers[name];
+  if (named !== undefined) {
+    for (const token of named.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '') delete headers[name];
+    }
+  }
+  headers.connection = res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 /**

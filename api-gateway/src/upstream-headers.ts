@@ -1,6 +1,7 @@
 import { validateHeaderValue, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AccessClaims } from '@shop/platform/auth';
 import { IDENTITY_HEADERS, REQUEST_ID_HEADER } from '@shop/platform/http';
+import { currentTraceHeaders } from '@shop/platform/telemetry';
 import { BodyNotAllowedError, UnsupportedTransferCodingError } from './gateway-errors';
 
 /**
@@ -73,7 +74,8 @@ export interface UpstreamIdentity {
 /**
  * The complete header set of an upstream request: the allowed end-to-end headers the client
  * sent (minus any it declared hop-by-hop), the gateway's framing, request id and client address,
- * and the verified identity with the gateway's token. Nothing the client sends can remove or
+ * the trace context of the gateway's span for this request (the gateway makes no client span of
+ * its own: see telemetry-options.ts), and the verified identity with the gateway's token. Nothing the client sends can remove or
  * replace a header set here. Throws a 4xx for bodies it will not forward, and Node's
  * ERR_INVALID_CHAR for a value that cannot be sent (the proxy answers 500 for that request).
  */
@@ -92,6 +94,7 @@ export function upstreamHeaders(req: IncomingMessage, identity: UpstreamIdentity
     headers[IDENTITY_HEADERS.userId] = identity.claims.userId;
     headers[IDENTITY_HEADERS.userRole] = identity.claims.role;
   }
+  Object.assign(headers, currentTraceHeaders());
   for (const [name, value] of Object.entries(headers)) validateHeaderValue(name, value);
   return headers;
 }

@@ -1,6 +1,7 @@
 import Module from 'node:module';
 import { startTelemetry, stopTelemetry } from '@shop/platform/telemetry';
 import request from 'supertest';
+import { GATEWAY_TELEMETRY } from '../src/telemetry-options';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { startUpstreamStub, type Echo, type UpstreamStub } from './support/upstream-stub';
 
@@ -13,7 +14,7 @@ describe('Trace propagation', () => {
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    startTelemetry({ serviceName: 'api-gateway-test' });
+    startTelemetry({ serviceName: 'api-gateway-test', ...GATEWAY_TELEMETRY });
     // OpenTelemetry patches http when Node's require loads it, which in production happens after
     // instrument.ts; jest hands out core modules without that require, so one is made here.
     (Module.prototype.require as (id: string) => unknown).call(new Module('trace-propagation-test'), 'node:http');

@@ -14,7 +14,7 @@ const otlpEndpoint = z.url().optional();
 export function runService(
   name: string,
   load: () => { service: ServiceDefinition<never, never> },
-  telemetry: Pick<TelemetryOptions, 'expressSpans'> = {},
+  telemetry: Pick<TelemetryOptions, 'expressSpans' | 'httpInstrumentation'> = {},
 ): void {
   // A malformed endpoint is reported by the full config validation that follows; tracing just does not export.
   const endpoint = otlpEndpoint.safeParse(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);

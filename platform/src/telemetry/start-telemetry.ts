@@ -9,6 +9,7 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { samplerFromEnv } from './sampler-from-env';
+import { UNTRACED_PATHS } from './trace-http-request';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -22,6 +23,13 @@ export interface TelemetryOptions {
    * patched router on every request, and names its spans with setHttpRoute instead.
    */
   expressSpans?: boolean;
+  /**
+   * Node's http module is instrumented: a server span per incoming request, a client span per
+   * outgoing one, which also carries the trace to the callee (default true). A process that only
+   * forwards (the gateway) turns it off, makes its server spans with traceHttpRequest and sends
+   * traceparent itself (currentTraceHeaders), so the callee's span is a child of its one span.
+   */
+  httpInstrumentation?: boolean;
 }
 
 interface Running {
@@ -71,7 +79,7 @@ export function startTelemetry(options: TelemetryOptions): void {
   const disableInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health|ready|metrics)/.test(req.url ?? '') }),
+      ...(options.httpInstrumentation === false ? [] : [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') })]),
       // A span per middleware (request id, helmet, json parser, auth...) cost more CPU than the
       // request itself; the route still names the HTTP span and the handler keeps its span.
       ...(options.expressSpans === false

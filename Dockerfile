@@ -43,12 +43,15 @@ ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 # postinstall runs prisma generate, which is the build stage's job.
 RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
     { [ ! -s /run/secrets/npm_ca ] || export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; } \
- && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+ && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --workspace platform --workspace ${SERVICE}
 # Node never loads these at run time: source maps, type declarations, docs, and the Prisma query
 # compilers of other databases and of the "fast" variant (the generated client imports only
 # @prisma/client/runtime/query_compiler_small_bg.postgresql.*; the runtime stage checks that).
-RUN find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \) -delete \
+# A workspace's own node_modules holds what npm could not hoist (versions that differ from the
+# root's); made to exist for every workspace so that the runtime stage copies the same paths.
+RUN mkdir -p platform/node_modules ${SERVICE}/node_modules \
+ && find node_modules platform/node_modules ${SERVICE}/node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \) -delete \
  && find node_modules/@prisma/client/runtime -type f -name 'query_compiler_*' \
       ! -name 'query_compiler_small_bg.postgresql.js' \
       ! -name 'query_compiler_small_bg.postgresql.wasm-base64.js' -delete
@@ -60,7 +63,7 @@ COPY tsconfig.base.json ./
 # Root dev dependencies (TypeScript, @types) and the workspace's own (prisma CLI) for the build.
 RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
     { [ ! -s /run/secrets/npm_ca ] || export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; } \
- && npm ci --ignore-scripts --no-audit --no-fund \
+ && npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --include-workspace-root --workspace platform --workspace ${SERVICE}
 COPY platform/ platform/
 COPY ${SERVICE}/ ${SERVICE}/
@@ -80,8 +83,10 @@ RUN npm run generate --workspace ${SERVICE} --if-present \
 # package manager runs here.
 FROM ${RUNTIME_IMAGE} AS runtime
 ARG SERVICE
-RUN groupadd -g 1000 node \
- && useradd -u 1000 -g node -M -d /nonexistent -s /usr/sbin/nologin node
+# The user's entries written directly: the slim base made from Debian's essential packages has
+# no useradd.
+RUN echo 'node:x:1000:' >> /etc/group \
+ && echo 'node:x:1000:1000::/nonexistent:/usr/sbin/nologin' >> /etc/passwd
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 # Production node_modules (workspace links to platform/ and the service included), then only the
@@ -89,6 +94,8 @@ WORKDIR /app
 # owned by root: the service cannot rewrite its own code.
 COPY --from=deps /app/node_modules node_modules
 COPY --from=deps /app/package.json ./
+COPY --from=deps /app/platform/node_modules platform/node_modules
+COPY --from=deps /app/${SERVICE}/node_modules ${SERVICE}/node_modules
 COPY --from=build /app/platform/package.json platform/
 COPY --from=build /app/platform/dist platform/dist
 # The platform's own migrations (the outbox and inbox), which a service's migrate command applies too.

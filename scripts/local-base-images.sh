@@ -30,7 +30,9 @@ slim=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/sha
 
 if ! have docker.io/library/debian:bookworm-slim; then
   echo "base: debian:bookworm-slim (mmdebstrap)" >&2
+  # The merged-usr hook instead of the usrmerge package, which would pull in perl (50 MB).
   mmdebstrap --quiet --variant=essential --include=libstdc++6 "${slim[@]}" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     bookworm "$work/debian.tar" http://deb.debian.org/debian
   podman import --quiet --change 'CMD ["bash"]' "$work/debian.tar" docker.io/library/debian:bookworm-slim >/dev/null

@@ -6,6 +6,7 @@
 #   rabbitmq   RABBITMQ_DEFAULT_USER / RABBITMQ_DEFAULT_PASS, data in /var/lib/rabbitmq
 #   redis ARGS redis-server ARGS, reachable from the container network
 set -eu
+# setpriv, not runuser: it execs the server, so SIGTERM from the runtime reaches it directly.
 case "${1:-}" in
   postgres)
     bin=/usr/lib/postgresql/15/bin
@@ -17,14 +18,14 @@ case "${1:-}" in
       pw=$(mktemp)
       printf '%s' "$POSTGRES_PASSWORD" > "$pw"
       chown postgres "$pw"
-      runuser -u postgres -- "$bin/initdb" -D "$data" -U "$POSTGRES_USER" --pwfile="$pw" \
+      setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/initdb" -D "$data" -U "$POSTGRES_USER" --pwfile="$pw" \
         --auth-local=trust --auth-host=scram-sha-256 >/dev/null
       rm -f "$pw"
       echo "host all all all scram-sha-256" >> "$data/pg_hba.conf"
       echo "CREATE DATABASE \"$POSTGRES_DB\" OWNER \"$POSTGRES_USER\"" \
-        | runuser -u postgres -- "$bin/postgres" --single -D "$data" postgres >/dev/null
+        | setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" --single -D "$data" postgres >/dev/null
     fi
-    exec runuser -u postgres -- "$bin/postgres" -D "$data" -c listen_addresses='*' ;;
+    exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$data" -c listen_addresses='*' ;;
   rabbitmq)
     mkdir -p /etc/rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
     cat > /etc/rabbitmq/rabbitmq.conf <<CONF
@@ -35,10 +36,10 @@ log.console = true
 log.file = false
 CONF
     chown -R rabbitmq:rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
-    exec runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server ;;
+    HOME=/var/lib/rabbitmq exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- /usr/lib/rabbitmq/bin/rabbitmq-server ;;
   redis)
     shift
-    exec runuser -u redis -- redis-server --protected-mode no --dir /data "$@" ;;
+    exec setpriv --reuid=redis --regid=redis --init-groups -- redis-server --protected-mode no --dir /data "$@" ;;
   *)
     exec "$@" ;;
 esac

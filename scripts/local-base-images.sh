@@ -21,6 +21,8 @@ work=$(mktemp -d /var/tmp/microshop-base.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 have() { [ "$force" != --force ] && podman image exists "$1"; }
+# mmdebstrap's hooks are chatty: their output is shown only when it fails.
+bootstrap_quietly() { mmdebstrap "$@" >"$work/mmdebstrap.log" 2>&1 || { tail -40 "$work/mmdebstrap.log" >&2; return 1; }; }
 t0=$SECONDS
 
 # What the official slim images leave out too.
@@ -31,7 +33,7 @@ slim=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/sha
 if ! have docker.io/library/debian:bookworm-slim; then
   echo "base: debian:bookworm-slim (mmdebstrap)" >&2
   # The merged-usr hook instead of the usrmerge package, which would pull in perl (50 MB).
-  mmdebstrap --quiet --variant=essential --include=libstdc++6 "${slim[@]}" \
+  bootstrap_quietly --quiet --variant=essential --include=libstdc++6 "${slim[@]}" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     bookworm "$work/debian.tar" http://deb.debian.org/debian
@@ -63,7 +65,7 @@ fi
 
 if ! have localhost/microshop-test-infra:bookworm; then
   echo "base: microshop-test-infra (PostgreSQL, RabbitMQ, Redis from Debian)" >&2
-  mmdebstrap --quiet --variant=minbase "${slim[@]}" --include=ca-certificates,postgresql-15,rabbitmq-server,redis-server \
+  bootstrap_quietly --quiet --variant=minbase "${slim[@]}" --include=ca-certificates,postgresql-15,rabbitmq-server,redis-server \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     --customize-hook='copy-in scripts/podman/infra/infra-entrypoint.sh /usr/local/bin' \
     bookworm "$work/infra.tar" http://deb.debian.org/debian

@@ -31,10 +31,20 @@ net
         }
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === 'EHLO' || verb === 'HELO') reply('250 compose-test');
-        else if (verb === 'MAIL') (to = [], body = '', reply('250 ok'));
-        else if (verb === 'RCPT') (to.push(/<([^>]*)>/.exec(line)?.[1] ?? ''), reply('250 ok'));
-        else if (verb === 'DATA') (inData = true, reply('354 end with .'));
-        else if (verb === 'QUIT') (reply('221 bye'), socket.end());
+        else if (verb === 'MAIL') {
+          to = [];
+          body = '';
+          reply('250 ok');
+        } else if (verb === 'RCPT') {
+          to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          reply('250 ok');
+        } else if (verb === 'DATA') {
+          inData = true;
+          reply('354 end with .');
+        } else if (verb === 'QUIT') {
+          reply('221 bye');
+          socket.end();
+        }
         else reply('250 ok');
       }
     });

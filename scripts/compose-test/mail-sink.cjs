@@ -50,4 +50,4 @@ net
     });
     socket.on('error', () => {});
   })
-  .listen(1025, '0.0.0.0');
+  .listen(Number(process.env.PORT ?? 1025), '0.0.0.0');

@@ -3,14 +3,21 @@
 # repository root (lockfile, platform kit, tsconfig.base.json):
 #   docker build --build-arg SERVICE=user-service -t microshop/user-service:latest .
 # Stages: workspace (lockfile and every package.json), deps (production node_modules of SERVICE
-# and the platform kit only), build (all dependencies, Prisma client, tsc -b), runtime (Node on
-# plain Alpine, deps, compiled output). Target < 200 MB.
+# and the platform kit only), build (all dependencies, Prisma client, tsc -b), runtime (Node's
+# binary on slim Debian, deps, compiled output). Target < 250 MB.
+# Bases: the official Debian-based images on a machine that can pull them; on ours (no registry)
+# scripts/local-base-images.sh makes images of exactly these names from Debian's and npm's
+# packages, so the same file builds there without pulling anything.
+# A TLS-intercepting proxy between the build and the npm registry: pass its CA bundle as the
+# build secret npm_ca (`--secret id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt`); it is mounted
+# for npm ci only and never lands in a layer. NPM_CONFIG_REGISTRY (build argument) names another
+# registry or mirror.
 # What differs between services is read from the service's folder, never written here: its port
 # from src/config.ts, whether it migrates from dist/scripts/migrate.js.
 
-# Alpine release pinned on both sides: the runtime stage copies this image's musl build of node.
-ARG NODE_IMAGE=node:24-alpine3.22
-ARG RUNTIME_IMAGE=alpine:3.22
+# Debian release pinned on both sides: the runtime stage copies this image's glibc build of node.
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${NODE_IMAGE} AS workspace
 ARG SERVICE
@@ -30,44 +37,56 @@ RUN [ -n "${SERVICE}" ] && [ "${SERVICE}" != platform ] && [ -f "${SERVICE}/pack
 
 FROM workspace AS deps
 ARG SERVICE
+ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 # --omit=optional as well: the prisma CLI is an optional peer of @prisma/client and would
 # otherwise land here (~250 MB with its engines and studio). --ignore-scripts: the services'
 # postinstall runs prisma generate, which is the build stage's job.
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
+    { [ ! -s /run/secrets/npm_ca ] || export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; } \
+ && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --workspace platform --workspace ${SERVICE}
 # Node never loads these at run time: source maps, type declarations, docs, and the Prisma query
 # compilers of other databases and of the "fast" variant (the generated client imports only
 # @prisma/client/runtime/query_compiler_small_bg.postgresql.*; the runtime stage checks that).
-RUN find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \) -delete \
+# A workspace's own node_modules holds what npm could not hoist (versions that differ from the
+# root's); made to exist for every workspace so that the runtime stage copies the same paths.
+RUN mkdir -p platform/node_modules ${SERVICE}/node_modules \
+ && find node_modules platform/node_modules ${SERVICE}/node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \) -delete \
  && find node_modules/@prisma/client/runtime -type f -name 'query_compiler_*' \
       ! -name 'query_compiler_small_bg.postgresql.js' \
       ! -name 'query_compiler_small_bg.postgresql.wasm-base64.js' -delete
 
 FROM workspace AS build
 ARG SERVICE
+ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 COPY tsconfig.base.json ./
 # Root dev dependencies (TypeScript, @types) and the workspace's own (prisma CLI) for the build.
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
+    { [ ! -s /run/secrets/npm_ca ] || export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; } \
+ && npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --include-workspace-root --workspace platform --workspace ${SERVICE}
 COPY platform/ platform/
 COPY ${SERVICE}/ ${SERVICE}/
 # Database services generate their Prisma client into src/generated, compiled with the rest (no
 # schema engine needed: the package script points PRISMA_SCHEMA_ENGINE_BINARY at /dev/null); the
 # gateway has no generate script. A service without a database gets an empty prisma/migrations,
-# so that the runtime stage copies the same paths for every service.
+# so that the runtime stage copies the same paths for every service. Then out of dist goes what
+# Node never loads: source maps, type declarations, build info, and the platform's test kit.
 RUN npm run generate --workspace ${SERVICE} --if-present \
  && node_modules/.bin/tsc -b ${SERVICE} \
- && mkdir -p ${SERVICE}/prisma/migrations
+ && mkdir -p ${SERVICE}/prisma/migrations \
+ && rm -rf platform/dist/testing \
+ && find platform/dist ${SERVICE}/dist -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.tsbuildinfo' \) -delete
 
-# Node's own binary on plain Alpine: the node image's npm, yarn and corepack are not needed to
-# run a service (and are never loaded), which keeps the image under 200 MB.
+# Node's own binary on slim Debian (glibc and libstdc++ are in it already): the node image's npm,
+# yarn and corepack are not needed to run a service (and are never loaded). No compilers, no
+# package manager runs here.
 FROM ${RUNTIME_IMAGE} AS runtime
 ARG SERVICE
-RUN apk add --no-cache libstdc++ \
- && addgroup -S -g 1000 node \
- && adduser -S -D -H -u 1000 -G node -s /sbin/nologin node
+# The user's entries written directly: the slim base made from Debian's essential packages has
+# no useradd.
+RUN echo 'node:x:1000:' >> /etc/group \
+ && echo 'node:x:1000:1000::/nonexistent:/usr/sbin/nologin' >> /etc/passwd
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 # Production node_modules (workspace links to platform/ and the service included), then only the
@@ -75,6 +94,8 @@ WORKDIR /app
 # owned by root: the service cannot rewrite its own code.
 COPY --from=deps /app/node_modules node_modules
 COPY --from=deps /app/package.json ./
+COPY --from=deps /app/platform/node_modules platform/node_modules
+COPY --from=deps /app/${SERVICE}/node_modules ${SERVICE}/node_modules
 COPY --from=build /app/platform/package.json platform/
 COPY --from=build /app/platform/dist platform/dist
 # The platform's own migrations (the outbox and inbox), which a service's migrate command applies too.
@@ -92,7 +113,7 @@ RUN node -e "const fs = require('node:fs'); for (const f of fs.readdirSync('dist
 ENV NODE_ENV=production \
     HOST=0.0.0.0
 USER 1000:1000
-# No curl in Alpine: Node's fetch does it, on the port the service's own config resolves
+# No curl in slim Debian: Node's fetch does it, on the port the service's own config resolves
 # (PORT, else its default). The gateway names its schema gatewayConfigSchema.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const c = require('./dist/config.js'); const port = (c.configSchema ?? c.gatewayConfigSchema).shape.PORT.parse(process.env.PORT); fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1))"]

@@ -83,11 +83,26 @@ describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
   const { final } = dockerfile;
   const port = defaultPortOf(service);
 
-  test('When the image is built, then the build stages start from Node 24 (alpine or slim)', () => {
+  test('When the image is built, then the build stages start from Node 24 on slim Debian and the runtime from the same Debian release', () => {
     const buildStages = dockerfile.stages.slice(0, -1);
+    const release = /^node:24(?:\.\d+)*-(\w+)-slim$/.exec(baseImageOf(buildStages[0]!))?.[1];
 
     expect(buildStages.length).toBeGreaterThanOrEqual(1);
-    for (const stage of buildStages) expect(baseImageOf(stage)).toMatch(/^node:24(\.\d+)*-(alpine|.*slim)/);
+    for (const stage of buildStages) expect(baseImageOf(stage)).toMatch(/^node:24(\.\d+)*-\w+-slim$/);
+    // The runtime copies the build image's glibc node binary: both sides on one Debian release.
+    expect(baseImageOf(final)).toBe(`debian:${release}-slim`);
+  });
+
+  test('When the runtime image is assembled, then no package manager runs in it (no compilers or extra packages)', () => {
+    for (const run of runsOf(final)) expect(run).not.toMatch(/\b(apk|apt-get|apt|dpkg|npm|gcc|make)\b/);
+  });
+
+  test('When npm ci reaches the registry, then the CA bundle is a secret mounted for that step, never a file of a layer', () => {
+    const installs = dockerfile.stages.map(npmCiOf).filter((run): run is string => run !== undefined);
+    const allInstructions = dockerfile.stages.flatMap((stage) => stage.instructions.map((i) => `${i.keyword} ${i.args}`));
+
+    for (const run of installs) expect(run).toMatch(/--mount=type=secret,id=npm_ca\b/);
+    expect(allInstructions.filter((line) => /ca-certificates|\.crt\b|\.pem\b|NODE_EXTRA_CA_CERTS=\//.test(line) && !line.startsWith('RUN --mount'))).toEqual([]);
   });
 
   test('When dependencies are installed, then npm ci installs only this service and the platform kit, production deps for the runtime', () => {
@@ -128,6 +143,8 @@ describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
     const allowed = [
       /^\/usr\/local\/bin\/node$/,
       /^\/app\/node_modules$/,
+      // What npm could not hoist into the root node_modules.
+      /^\/app\/[\w-]+\/node_modules$/,
       /^\/app\/package\.json$/,
       /^\/app\/[\w-]+\/package\.json$/,
       /^\/app\/[\w-]+\/dist$/,
@@ -174,7 +191,7 @@ describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
     expect(unknownVariables(service, Object.keys(env).filter((k) => k !== 'NODE_ENV'))).toEqual([]);
   });
 
-  test('When Docker checks health, then it asks /health with node (no curl in Alpine)', () => {
+  test('When Docker checks health, then it asks /health with node (no curl in slim Debian)', () => {
     const healthcheck = healthcheckOf(final);
 
     expect(healthcheck?.command[0]).toBe('node');
@@ -202,6 +219,16 @@ describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
     // The one command migrates when the build produced dist/scripts/migrate.js, and stops on failure.
     expect(command).toMatch(/if \[ -f dist\/scripts\/migrate\.js \]; then node dist\/scripts\/migrate\.js \|\| exit; fi; exec node dist\/main\.js/);
     expect(existsSync(path.join(ROOT, service, 'dist/scripts/migrate.js'))).toBe(hasDatabase(service));
+  });
+});
+
+describe('the local base images (scripts/local-base-images.sh)', () => {
+  test('When the Dockerfile names its base images, then the script makes images of exactly those names, so a build here pulls nothing', () => {
+    const script = readRepoFile('scripts/local-base-images.sh');
+    const bases = new Set(dockerfileOf(SERVICES[0]!).stages.map(baseImageOf));
+
+    expect(bases.size).toBeGreaterThanOrEqual(2);
+    for (const image of bases) expect({ image, made: script.includes(`docker.io/library/${image}`) }).toEqual({ image, made: true });
   });
 });
 

@@ -99,8 +99,9 @@ export function containerEnvironment(
 
 /** The host ports a service publishes (`[ip:]host:container` strings). */
 export function publishedPorts(service: ComposeService): Array<{ hostIp: string | undefined; host: number; container: number }> {
+  // Host ports may be ${VAR:-default} references: checked at their defaults.
   return (service.ports ?? []).map((spec) => {
-    const parts = String(spec).split(':');
+    const parts = interpolate(String(spec), {}).split(':');
     const container = Number(parts.at(-1));
     const host = Number(parts.at(-2));
     const hostIp = parts.length === 3 ? parts[0] : undefined;

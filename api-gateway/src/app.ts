@@ -11,6 +11,7 @@ import { DOCS_PATH, docsRouter } from './docs-page';
 import { openApiHandler } from './openapi-aggregator';
 import { createUpstreamProxy } from './proxy';
 import { createRateLimits } from './rate-limits';
+import type { SessionRevocations } from './session-revocations';
 import { authenticationFor, isRouted, routingTable, upstreamServices } from './routing-table';
 import { UpstreamPool } from './upstream-pool';
 import { upstreamReadinessChecks } from './upstream-readiness';
@@ -23,14 +24,14 @@ export type GatewayApp = Express & {
 };
 
 /**
- * The gateway: trace span → request id → hop-by-hop abuse refused → helmet → metrics → its own routes (health,
- * ready, metrics, OpenAPI, docs) → JWT (a refused token still counts against the rate limit) →
- * rate limits → routing table → JSON 404 / errors.
+ * The gateway: trace span → request id → hop-by-hop abuse refused → helmet → metrics → its own
+ * routes (health, ready, metrics, OpenAPI, docs) → JWT and session revocations (a refused token
+ * still counts against the rate limit) → rate limits → routing table → JSON 404 / errors.
  * No body parser: request bodies stream to the services, re-framed; each upstream request's
  * headers are built from scratch (upstream-headers.ts), so nothing a client sends reaches a
  * service unless it is on the list.
  */
-export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayApp {
+export function createGatewayApp(config: GatewayConfig, agent: Agent, revocations?: SessionRevocations): GatewayApp {
   const table = routingTable(config);
   // One pool per service (user-service serves two prefixes): its replicas and which are ready.
   const services = upstreamServices(table).map((service) => new UpstreamPool(service.name, service.targets));
@@ -64,9 +65,14 @@ export function createGatewayApp(config: GatewayConfig, agent: Agent): GatewayAp
 
   // The gateway's own answers under /api (401, 429, 502...) are no more cacheable than the services'.
   app.use('/api', noStore);
-  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, authenticationFor: authenticationOf }));
+  app.use('/api', authenticate({ jwtSecret: config.JWT_SECRET, authenticationFor: authenticationOf, isRevoked: revocations && ((claims) => revocations.isRevoked(claims)) }));
   app.use('/api', rateLimits.refusedAuthentication);
+  // Every request that checks a password counts against the login limit: guessing through the
+  // password-change or deletion form is guessing too.
   app.use('/api/auth/login', rateLimits.login);
+  app.use('/api/users/me/password', rateLimits.login);
+  app.use('/api/users/me', rateLimits.loginOnDelete);
+  app.use('/api/auth/refresh', rateLimits.refresh);
   app.use('/api', rateLimits.perClient);
   for (const route of table) {
     app.use(

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createAccessTokenVerifier, type AccessClaims } from '@shop/platform/auth';
-import { InvalidTokenError, MissingTokenError, TokenExpiredError } from './gateway-errors';
+import { createAccessTokenVerifier, type AccessClaims, type VerifiedClaims } from '@shop/platform/auth';
+import { InvalidTokenError, MissingTokenError, TokenExpiredError, TokenRevokedError } from './gateway-errors';
 import type { Authentication } from './routing-table';
 
 const CLAIMS = 'verifiedClaims';
@@ -15,13 +15,16 @@ export interface AuthOptions {
   jwtSecret: string;
   /** What a route needs of credentials (routing-table.ts authenticationFor). */
   authenticationFor: (method: string, path: string) => Authentication;
+  /** True when a verified token was revoked since it was issued (session-revocations.ts); checked on every request, cached tokens too. */
+  isRevoked?: (claims: VerifiedClaims) => boolean;
 }
 
 /**
  * Requires a valid Bearer JWT on every route it guards except the public ones (register, login,
  * browsing products), and keeps the verified claims for the proxy (identity headers) and the
  * rate limiter (per-user key). On routes where a token is optional, one that is sent must be
- * valid: a client that thinks it is signed in learns otherwise.
+ * valid: a client that thinks it is signed in learns otherwise. A token issued before its user's
+ * password change or deletion is refused as revoked.
  */
 export function authenticate(options: AuthOptions): RequestHandler {
   const verifyAccessToken = createAccessTokenVerifier(options.jwtSecret);
@@ -33,6 +36,7 @@ export function authenticate(options: AuthOptions): RequestHandler {
     if (!token) throw new MissingTokenError();
     const result = verifyAccessToken(token);
     if (!result.ok) throw result.problem === 'expired' ? new TokenExpiredError() : new InvalidTokenError();
+    if (options.isRevoked?.(result.claims)) throw new TokenRevokedError();
     res.locals[CLAIMS] = result.claims;
     next();
   };

@@ -47,8 +47,10 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
   /** Requests one client (user id when signed in, else IP) may make per window. Default 600. */
   RATE_LIMIT_MAX: positiveInt(600),
-  /** Login attempts one IP may make per window. Default 10. */
+  /** Password checks (login, password change, account deletion) one IP may make per window. Default 10. */
   LOGIN_RATE_LIMIT_MAX: positiveInt(10),
+  /** Token refreshes (POST /api/auth/refresh) one IP may make per window. Default 30. */
+  REFRESH_RATE_LIMIT_MAX: positiveInt(30),
   /**
    * Redis the rate limits count in (redis:// or rediss://), shared by every gateway replica so
    * each limit holds across all of them. Unset: each gateway counts in its own memory (one
@@ -57,6 +59,16 @@ export const gatewayConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of the rate-limit keys in Redis; gateways sharing limits use the same one. Default gateway:rate-limit:. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('gateway:rate-limit:'),
+  /**
+   * Broker (amqp:// URL) the gateway hears session revocations from (`user.sessions_revoked`,
+   * `user.deleted`), to refuse access tokens issued before a password change or deletion at
+   * once. Unset: no feed, and such tokens work until they expire (ACCESS_TOKEN_TTL_SECONDS).
+   */
+  RABBITMQ_URL: z.string().regex(/^amqps?:\/\/.+/, 'expected an amqp:// URL').optional(),
+  /** Topic exchange the services publish events to. Default microshop.events. */
+  EVENTS_EXCHANGE: z.string().min(1).default('microshop.events'),
+  /** Longest lifetime of the access tokens user-service issues (its ACCESS_TOKEN_TTL_SECONDS), in s: how long a revocation is held. Default 900. */
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
   /** Longest a request waits for Redis to count it before it is counted in memory instead, in ms. Default 150. */
   RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt(150),
 });

@@ -24,6 +24,13 @@ export class TokenExpiredError extends AppError {
   }
 }
 
+/** 401: the token was issued before its user's password change or account deletion; sign in again. */
+export class TokenRevokedError extends AppError {
+  constructor() {
+    super({ code: 'token-revoked', message: 'The access token was revoked; sign in again', httpStatus: 401, headers: BEARER_CHALLENGE });
+  }
+}
+
 /** 429 with Retry-After: the client used up its requests for this window. */
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number) {

@@ -3,7 +3,7 @@ import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitInfo, type Store 
 import { getLogger } from '@shop/platform/logging';
 import { verifiedClaimsOf } from './auth-middleware';
 import type { GatewayConfig } from './config';
-import { InvalidTokenError, MissingTokenError, RateLimitedError, TokenExpiredError } from './gateway-errors';
+import { InvalidTokenError, MissingTokenError, RateLimitedError, TokenExpiredError, TokenRevokedError } from './gateway-errors';
 import { showActiveStore } from './rate-limit-metrics';
 import { connectRateLimitRedis } from './rate-limit-redis-client';
 import { RateLimitStoreHealth } from './rate-limit-store-health';
@@ -18,8 +18,16 @@ const REDIS_RETRY_AFTER_MS = 1000;
 export interface RateLimits {
   /** Every /api request, per client: the verified user id when signed in, else the IP. */
   perClient: RequestHandler;
-  /** POST /api/auth/login per IP, far stricter: it slows password guessing. */
+  /**
+   * Password checks per IP, far stricter: it slows password guessing. Mount on each path whose
+   * requests check a password (login, password change: POST); a wrong current password counts
+   * like a failed login, since every attempt counts.
+   */
   login: RequestHandler;
+  /** The same login limit for DELETE of exactly the mounted path (account deletion checks the password). */
+  loginOnDelete: RequestHandler;
+  /** POST /api/auth/refresh per IP: its own limit (REFRESH_RATE_LIMIT_MAX). */
+  refresh: RequestHandler;
   /**
    * Error middleware after authentication: a request refused with 401 still counts against its
    * IP's per-client limit (and is answered 429 past it), so clients sending bad tokens are
@@ -38,6 +46,7 @@ export type RateLimitConfig = Pick<
   | 'RATE_LIMIT_WINDOW_MS'
   | 'RATE_LIMIT_MAX'
   | 'LOGIN_RATE_LIMIT_MAX'
+  | 'REFRESH_RATE_LIMIT_MAX'
   | 'REDIS_URL'
   | 'RATE_LIMIT_KEY_PREFIX'
   | 'RATE_LIMIT_REDIS_TIMEOUT_MS'
@@ -87,7 +96,7 @@ function rejectOverLimit(req: Request, _res: Response, next: NextFunction): void
 }
 
 /**
- * Builds both limiters. With REDIS_URL they count in Redis, so each limit holds across every
+ * Builds the limiters. With REDIS_URL they count in Redis, so each limit holds across every
  * gateway replica together; without it, in this process's memory (one gateway only: with N
  * replicas each would allow the full limit). While Redis is unreachable or slow, both limiters
  * count per replica in memory (see SharedRateLimitStore).
@@ -101,6 +110,7 @@ export function createRateLimits(config: RateLimitConfig): RateLimits {
   const stores = config.REDIS_URL ? sharedStores(config, config.REDIS_URL) : memoryStores();
   const perClientStore = stores.storeFor('per-client');
   const loginStore = stores.storeFor('login');
+  const refreshStore = stores.storeFor('refresh');
   const common = {
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     standardHeaders: 'draft-8',
@@ -126,12 +136,22 @@ export function createRateLimits(config: RateLimitConfig): RateLimits {
     keyGenerator: (req) => `ip:${clientIp(req)}`,
   });
 
+  const refreshLimiter = rateLimit({
+    ...common,
+    identifier: 'refresh',
+    limit: config.REFRESH_RATE_LIMIT_MAX,
+    store: refreshStore,
+    keyGenerator: (req) => `ip:${clientIp(req)}`,
+  });
+
   const isRefusedAuthentication = (error: unknown) =>
-    error instanceof MissingTokenError || error instanceof InvalidTokenError || error instanceof TokenExpiredError;
+    error instanceof MissingTokenError || error instanceof InvalidTokenError || error instanceof TokenExpiredError || error instanceof TokenRevokedError;
 
   return {
     perClient,
     login: (req, res, next) => (req.method === 'POST' ? loginLimiter(req, res, next) : next()),
+    loginOnDelete: (req, res, next) => (req.method === 'DELETE' && req.path === '/' ? loginLimiter(req, res, next) : next()),
+    refresh: (req, res, next) => (req.method === 'POST' ? refreshLimiter(req, res, next) : next()),
     refusedAuthentication: (error, req, res, next) => {
       if (!isRefusedAuthentication(error)) return next(error);
       // Under the limit the limiter calls next() and the 401 goes on; over it, next(RateLimitedError).
@@ -141,6 +161,7 @@ export function createRateLimits(config: RateLimitConfig): RateLimits {
     close: async () => {
       perClientStore.shutdown?.();
       loginStore.shutdown?.();
+      refreshStore.shutdown?.();
       await stores.close();
     },
   };

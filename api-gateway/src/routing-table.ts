@@ -40,7 +40,11 @@ export function routingTable(config: GatewayConfig): UpstreamRoute[] {
       prefix: '/api/auth',
       service: 'user-service',
       targets: config.USER_SERVICE_URL,
-      publicRoutes: [{ method: 'POST', path: '/api/auth/login' }],
+      // Business rule: signing in and refreshing need no access token (the refresh token is the credential).
+      publicRoutes: [
+        { method: 'POST', path: '/api/auth/login' },
+        { method: 'POST', path: '/api/auth/refresh' },
+      ],
     },
     { prefix: '/api/orders', service: 'order-service', targets: config.ORDER_SERVICE_URL, publicRoutes: [] },
     {

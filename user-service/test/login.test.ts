@@ -12,9 +12,16 @@ describe('POST /auth/login', () => {
     const res = await request(users.url).post('/auth/login').send({ email: registration.email.toUpperCase(), password: registration.password });
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    expect(res.body).toEqual({
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      refreshExpiresIn: 30 * 24 * 3600,
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
     const verified = await verifyAccessToken(res.body.accessToken, JWT_SECRET);
-    expect(verified).toEqual({ ok: true, claims: { userId: user.id, role: 'customer' } });
+    expect(verified).toEqual({ ok: true, claims: { userId: user.id, role: 'customer', issuedAtMs: expect.any(Number) } });
   });
 
   test('When the password is wrong or the email unknown, then the same 401', async () => {

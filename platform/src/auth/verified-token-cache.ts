@@ -1,7 +1,7 @@
-import type { AccessClaims } from './access-token';
+import type { VerifiedClaims } from './access-token';
 
 interface Entry {
-  claims: AccessClaims;
+  claims: VerifiedClaims;
   /** When the token's exp passes, in ms since the epoch. */
   expiresAtMs: number;
 }
@@ -20,7 +20,7 @@ export class VerifiedTokenCache {
   constructor(private readonly maxEntries: number) {}
 
   /** The claims of a token verified before and not yet expired at nowMs. */
-  get(token: string, nowMs: number): AccessClaims | undefined {
+  get(token: string, nowMs: number): VerifiedClaims | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (nowMs < entry.expiresAtMs) return entry.claims;
@@ -29,7 +29,7 @@ export class VerifiedTokenCache {
   }
 
   /** Remembers a verified token's claims until expiresAtMs. */
-  set(token: string, claims: AccessClaims, expiresAtMs: number): void {
+  set(token: string, claims: VerifiedClaims, expiresAtMs: number): void {
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -37,10 +37,11 @@ export function createAccessTokenVerifier(secret: string): (token: string) => Ve
       const expired = error instanceof TokenError && error.code === TokenError.codes.expired;
       return { ok: false, problem: expired ? 'expired' : 'invalid' };
     }
-    const { sub, role, exp } = payload;
+    const { sub, role, exp, iat, iat_ms: iatMs } = payload;
     // Claims become headers and database keys downstream: only the shapes user-service issues pass.
     if (!isUuid(sub) || !isRole(role)) return { ok: false, problem: 'invalid' };
-    const claims = Object.freeze({ userId: sub, role });
+    const issuedAtMs = Number.isFinite(iatMs) ? Number(iatMs) : Number.isFinite(iat) ? Number(iat) * 1000 : 0;
+    const claims = Object.freeze({ userId: sub, role, issuedAtMs });
     // exp is a number here: required, and fast-jwt refuses any other type.
     cache.set(token, claims, Number(exp) * 1000);
     return { ok: true, claims };

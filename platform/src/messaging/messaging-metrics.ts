@@ -1,9 +1,9 @@
 import { promClient, registry } from '../metrics';
 
-/** Messages handled, by event type and outcome: acked, retried, dead-lettered, requeued. */
+/** Messages handled, by event type and outcome: acked, retried, dead-lettered, requeued, dropped (broadcast only). */
 export const messagesConsumed = new promClient.Counter({
   name: 'messaging_messages_consumed_total',
-  help: 'Messages consumed, by event type and outcome (acked, retried, dead-lettered, requeued)',
+  help: 'Messages consumed, by event type and outcome (acked, retried, dead-lettered, requeued, dropped)',
   labelNames: ['type', 'outcome'] as const,
   registers: [registry],
 });

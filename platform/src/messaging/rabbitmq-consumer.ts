@@ -6,7 +6,7 @@ import { BrokerUnavailableError } from './broker-errors';
 import type { EventSubscription } from './event-bus';
 import { handleDelivery, headersOfCopy, typeOf, type Disposition } from './handle-delivery';
 import { messagesConsumed } from './messaging-metrics';
-import { declareServiceTopology, type ServiceTopology } from './topology';
+import { declareBroadcastTopology, declareServiceTopology, type ServiceTopology } from './topology';
 
 const log = getLogger('messaging');
 
@@ -17,6 +17,8 @@ export interface RabbitMqConsumerOptions extends BrokerConnectionOptions {
   retryDelaysMs: readonly number[];
   publishTimeoutMs: number;
   closeTimeoutMs: number;
+  /** A queue of this process's own (see RabbitMqEventBusOptions.broadcast): failures are dropped, not retried. */
+  broadcast: boolean;
 }
 
 /** The consumer currently registered, and the raw channel its deliveries arrive (and are acked) on. */
@@ -66,8 +68,9 @@ export class RabbitMqConsumer {
   }
 
   private async setup(channel: Channel): Promise<void> {
-    const { topology, retryDelaysMs, prefetch } = this.options;
-    await declareServiceTopology(channel, topology, retryDelaysMs, this.subscriptions.keys());
+    const { topology, retryDelaysMs, prefetch, broadcast } = this.options;
+    if (broadcast) await declareBroadcastTopology(channel, topology, this.subscriptions.keys());
+    else await declareServiceTopology(channel, topology, retryDelaysMs, this.subscriptions.keys());
     if (this.closing) return;
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(topology.queue, (msg) => this.onDelivery(channel, msg), { noAck: false });
@@ -93,6 +96,12 @@ export class RabbitMqConsumer {
   private async process(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const disposition = await handleDelivery(msg, this.subscriptions, this.options.topology);
     const type = typeOf(msg);
+    if (disposition.outcome !== 'acked' && this.options.broadcast) {
+      // A queue of this process's own has no retry or dead queue to send a copy to.
+      log.error('Broadcast message dropped', { type, messageId: msg.properties.messageId, reason: disposition.error });
+      if (this.settle(channel, msg, 'ack')) messagesConsumed.inc({ type, outcome: 'dropped' });
+      return;
+    }
     if (disposition.outcome !== 'acked') {
       try {
         await this.sendCopy(msg, disposition);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BrokerUnavailableError } from './broker-errors';
 import type { EventEnvelope } from './envelope';
 import type { EventBus, EventSubscription } from './event-bus';
@@ -14,8 +15,16 @@ export interface RabbitMqEventBusOptions {
   exchange: string;
   /** This service's name; its queue is `<exchange>.<serviceName>` unless `queue` is given. */
   serviceName: string;
-  /** Name of this service's queue. Default `<exchange>.<serviceName>`. */
+  /** Name of this service's queue. Default `<exchange>.<serviceName>` (broadcast: `<exchange>.<serviceName>.broadcast.<uuid>`). */
   queue?: string;
+  /**
+   * Broadcast subscription: this process consumes from a queue of its own, exclusive and
+   * auto-deleted, so every replica gets every event (for state each replica keeps in memory,
+   * such as the gateway's session revocations). No retry or dead queues: a message whose
+   * handler fails, or that is invalid, is logged, counted as dropped, and acked; events
+   * published while disconnected are missed. Default false (one durable queue per service).
+   */
+  broadcast?: boolean;
   /** Unacknowledged deliveries held at once, i.e. handlers running in parallel. Default 10. */
   prefetch?: number;
   /** Delay before each retry, in ms; a message is handled at most length + 1 times. Default [1000, 5000, 25000]. */
@@ -60,10 +69,13 @@ export class RabbitMqEventBus implements EventBus {
       maxReconnectDelayMs: 30_000,
       startWaitMs: 5000,
       closeTimeoutMs: 10_000,
+      broadcast: false,
       ...options,
     };
-    const queue = options.queue ?? `${options.exchange}.${options.serviceName}`;
-    this.topology = serviceTopology(options.exchange, queue, this.options.retryDelaysMs);
+    const queue = options.queue ?? (this.options.broadcast ? `${options.exchange}.${options.serviceName}.broadcast.${randomUUID()}` : `${options.exchange}.${options.serviceName}`);
+    this.topology = this.options.broadcast
+      ? { exchange: options.exchange, queue, retryQueues: [], deadQueue: '' }
+      : serviceTopology(options.exchange, queue, this.options.retryDelaysMs);
   }
 
   subscribe<T>(subscription: EventSubscription<T>): void {
@@ -79,11 +91,11 @@ export class RabbitMqEventBus implements EventBus {
    */
   async start(): Promise<void> {
     if (this.publisher) return;
-    const { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs, publishTimeoutMs, exchange, prefetch, retryDelaysMs, closeTimeoutMs, startWaitMs } = this.options;
+    const { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs, publishTimeoutMs, exchange, prefetch, retryDelaysMs, closeTimeoutMs, startWaitMs, broadcast } = this.options;
     const connection = { url, heartbeatSeconds, reconnectDelayMs, maxReconnectDelayMs };
     this.publisher = new RabbitMqPublisher({ ...connection, exchange, publishTimeoutMs });
     if (this.subscriptions.size > 0) {
-      this.consumer = new RabbitMqConsumer({ ...connection, topology: this.topology, prefetch, retryDelaysMs, publishTimeoutMs, closeTimeoutMs }, this.subscriptions);
+      this.consumer = new RabbitMqConsumer({ ...connection, topology: this.topology, prefetch, retryDelaysMs, publishTimeoutMs, closeTimeoutMs, broadcast }, this.subscriptions);
     }
     trackBus(this, true);
     await Promise.all([this.publisher.connect(startWaitMs), this.consumer?.connect(startWaitMs)]);

@@ -54,3 +54,15 @@ export async function declareServiceTopology(
   }
   await channel.assertQueue(topology.deadQueue, { durable: true });
 }
+
+/**
+ * Declares the exchange and a queue of this process's own, exclusive and auto-deleted (the
+ * broker removes it when the connection closes), bound once per event type: a broadcast
+ * subscription, where every replica gets every event. Replayed on every reconnect; events
+ * published while disconnected are not seen.
+ */
+export async function declareBroadcastTopology(channel: Channel, topology: ServiceTopology, eventTypes: Iterable<string>): Promise<void> {
+  await declareExchange(channel, topology.exchange);
+  await channel.assertQueue(topology.queue, { durable: false, exclusive: true, autoDelete: true });
+  for (const type of eventTypes) await channel.bindQueue(topology.queue, topology.exchange, type);
+}

@@ -37,16 +37,34 @@ describe('verifyAccessToken', () => {
     jest.restoreAllMocks();
   });
 
-  test('When user-service signs a token, then the verifier returns its user id and role', async () => {
+  test('When user-service signs a token, then the verifier returns its user id, role and issue time in ms', async () => {
     // Arrange
     const userId = randomUUID();
+    const before = Date.now();
     const token = signAccessToken({ userId, role: 'admin' }, SECRET, 60);
+    const after = Date.now();
 
     // Act
     const result = verify(token);
 
     // Assert
-    expect(result).toEqual({ ok: true, claims: { userId, role: 'admin' } });
+    expect(result).toEqual({ ok: true, claims: { userId, role: 'admin', issuedAtMs: expect.any(Number) } });
+    const { issuedAtMs } = (result as { claims: { issuedAtMs: number } }).claims;
+    expect(issuedAtMs).toBeGreaterThanOrEqual(before);
+    expect(issuedAtMs).toBeLessThanOrEqual(after);
+  });
+
+  test('When a token carries no iat_ms, then its issue time is iat in ms, or 0 without iat (refused by any revocation)', () => {
+    // Arrange
+    const iat = nowSeconds() - 5;
+
+    // Act
+    const withIat = verify(handSigned(claims({ iat })));
+    const withoutIat = verify(handSigned(claims({ iat: undefined })));
+
+    // Assert
+    expect(withIat).toMatchObject({ ok: true, claims: { issuedAtMs: iat * 1000 } });
+    expect(withoutIat).toMatchObject({ ok: true, claims: { issuedAtMs: 0 } });
   });
 
   test('When a token is signed with another secret, then it is invalid', async () => {

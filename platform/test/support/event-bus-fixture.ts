@@ -25,7 +25,7 @@ export function eventBusFixture() {
       });
       buses.push(bus);
       exchanges.add(bus.topology.exchange);
-      for (const queue of [bus.topology.queue, ...bus.topology.retryQueues, bus.topology.deadQueue]) queues.add(queue);
+      for (const queue of [bus.topology.queue, ...bus.topology.retryQueues, bus.topology.deadQueue]) if (queue) queues.add(queue);
       return bus;
     },
     /** Remembers extra broker objects to delete. */

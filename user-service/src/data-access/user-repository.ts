@@ -1,5 +1,5 @@
 import { isUniqueViolation, keysetPage, type PageCursor } from '@shop/platform/data';
-import type { UserDb } from './database';
+import type { Db, UserDb } from './database';
 import type { Role } from '../generated/prisma/client';
 
 /** A user as the domain sees it. */
@@ -29,7 +29,7 @@ export async function createUser(
   }
 }
 
-export async function findUserById(db: UserDb, id: string): Promise<UserRecord | null> {
+export async function findUserById(db: Db, id: string): Promise<UserRecord | null> {
   return db.user.findUnique({ where: { id } });
 }
 

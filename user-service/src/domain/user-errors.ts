@@ -13,3 +13,17 @@ export class InvalidCredentials extends AppError {
     super({ code: 'invalid-credentials', message: 'Invalid email or password', httpStatus: 401 });
   }
 }
+
+/** 401: the refresh token is unknown, expired, revoked, or was already used (its family is then revoked). */
+export class InvalidRefreshToken extends AppError {
+  constructor() {
+    super({ code: 'invalid-refresh-token', message: 'The refresh token is invalid or expired; sign in again', httpStatus: 401 });
+  }
+}
+
+/** 401: the current password given to confirm a change is wrong. */
+export class WrongPassword extends AppError {
+  constructor() {
+    super({ code: 'wrong-password', message: 'The current password is wrong', httpStatus: 401 });
+  }
+}

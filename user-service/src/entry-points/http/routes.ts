@@ -2,15 +2,35 @@ import { createAccessTokenSigner } from '@shop/platform/auth';
 import { defineRoute, type RouteContext } from '@shop/platform/http';
 import type { UserServiceConfig } from '../../config';
 import type { UserDb } from '../../data-access/database';
+import { changePassword, deleteAccount, updateProfile } from '../../domain/account-use-cases';
 import { login } from '../../domain/login-use-case';
+import { logout } from '../../domain/logout-use-case';
+import { refreshSession } from '../../domain/refresh-use-case';
 import { registerUser } from '../../domain/register-user-use-case';
+import type { TokenIssuer } from '../../domain/session-tokens';
 import { getUser, listAllUsers } from '../../domain/user-queries';
-import { accessToken, listUsersQuery, loginBody, publicUser, registerBody, userIdParams, usersPage } from './user-schemas';
+import {
+  changePasswordBody,
+  deleteAccountBody,
+  issuedTokens,
+  listUsersQuery,
+  loginBody,
+  publicUser,
+  refreshBody,
+  registerBody,
+  updateProfileBody,
+  userIdParams,
+  usersPage,
+} from './user-schemas';
 
 /** The user-service's routes: thin adapters from HTTP to the domain functions. */
 export function defineUserRoutes(ctx: RouteContext, config: UserServiceConfig, db: UserDb): void {
   const scrypt = { N: config.PASSWORD_SCRYPT_N, p: config.PASSWORD_SCRYPT_P };
-  const signToken = createAccessTokenSigner(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+  const issuer: TokenIssuer = {
+    signToken: createAccessTokenSigner(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  };
   const tags = ['users'];
 
   defineRoute(ctx, {
@@ -20,19 +40,63 @@ export function defineUserRoutes(ctx: RouteContext, config: UserServiceConfig, d
   });
 
   defineRoute(ctx, {
-    method: 'post', path: '/auth/login', summary: 'Exchange email and password for an access token', tags: ['auth'],
+    method: 'post', path: '/auth/login', summary: 'Exchange email and password for an access token and a refresh token', tags: ['auth'],
     access: 'public', body: loginBody,
-    responses: { 200: { description: 'Token issued', schema: accessToken }, 401: { description: 'Invalid email or password' } },
-    handler: async ({ body }) => ({
-      status: 200,
-      body: await login({ db, scrypt, signToken, tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }, body),
-    }),
+    responses: { 200: { description: 'Tokens issued (a new session)', schema: issuedTokens }, 401: { description: 'Invalid email or password' } },
+    handler: async ({ body }) => ({ status: 200, body: await login({ db, scrypt, issuer }, body) }),
+  });
+
+  defineRoute(ctx, {
+    method: 'post', path: '/auth/refresh', summary: 'Exchange a refresh token for a new access token and a new refresh token (rotation)',
+    tags: ['auth'], access: 'public', body: refreshBody,
+    responses: {
+      200: { description: 'New tokens; the refresh token sent stops working', schema: issuedTokens },
+      401: { description: 'Refresh token unknown, expired or revoked; reusing a rotated one revokes its whole session' },
+    },
+    handler: async ({ body }) => ({ status: 200, body: await refreshSession({ db, issuer }, body.refreshToken) }),
+  });
+
+  defineRoute(ctx, {
+    method: 'post', path: '/auth/logout', summary: "Sign out: revoke the refresh token's session", tags: ['auth'],
+    access: 'user', body: refreshBody,
+    responses: { 204: { description: 'Signed out (also when the token was unknown or already revoked)' } },
+    handler: async ({ caller, body }) => {
+      await logout(db, caller.userId, body.refreshToken);
+      return { status: 204 };
+    },
   });
 
   defineRoute(ctx, {
     method: 'get', path: '/users/me', summary: 'The signed-in user', tags, access: 'user',
     responses: { 200: { description: 'The caller', schema: publicUser }, 404: { description: 'Account deleted' } },
     handler: async ({ caller }) => ({ status: 200, body: await getUser(db, caller, caller.userId) }),
+  });
+
+  defineRoute(ctx, {
+    method: 'patch', path: '/users/me', summary: "Change the signed-in user's profile (name)", tags, access: 'user',
+    body: updateProfileBody,
+    responses: { 200: { description: 'The updated user', schema: publicUser }, 404: { description: 'Account deleted' } },
+    handler: async ({ caller, body }) => ({ status: 200, body: await updateProfile(db, caller.userId, body) }),
+  });
+
+  defineRoute(ctx, {
+    method: 'post', path: '/users/me/password', summary: 'Change the password; every session of the user ends', tags,
+    access: 'user', body: changePasswordBody,
+    responses: { 204: { description: 'Changed; all refresh tokens revoked' }, 401: { description: 'Current password wrong' }, 404: { description: 'Account deleted' } },
+    handler: async ({ caller, body }) => {
+      await changePassword({ db, scrypt }, caller.userId, body);
+      return { status: 204 };
+    },
+  });
+
+  defineRoute(ctx, {
+    method: 'delete', path: '/users/me', summary: 'Delete the account; other services erase its personal data (user.deleted)', tags,
+    access: 'user', body: deleteAccountBody,
+    responses: { 204: { description: 'Deleted' }, 401: { description: 'Password wrong' }, 404: { description: 'Account already deleted' } },
+    handler: async ({ caller, body }) => {
+      await deleteAccount({ db, scrypt }, caller.userId, body.password);
+      return { status: 204 };
+    },
   });
 
   defineRoute(ctx, {

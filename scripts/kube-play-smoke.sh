@@ -49,9 +49,10 @@ failed=0
 for entry in "${deployments[@]}"; do
   read -r name port <<<"$entry"
   # podman 4.3 names a Deployment's pod <name>-pod-0 (later versions <name>-pod).
-  container=$(podman ps -a --format '{{.Names}}' | grep -E "^$name-pod(-0)?-$name\$" | head -1 || true)
+  container=
   ok=
   for _ in $(seq 90); do
+    [ -n "$container" ] || container=$(podman ps -a --format '{{.Names}}' | grep -E "^$name-pod(-0)?-$name\$" | head -1 || true)
     if [ "$(podman inspect --format '{{.State.Status}}' "$container" 2>/dev/null)" = running ] \
       && podman exec "$container" node -e "fetch('http://127.0.0.1:$port/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" 2>/dev/null; then
       ok=1; break

@@ -208,7 +208,7 @@ describe('deleting an account', () => {
 
     // The other services erase on user.deleted, asynchronously: wait until every answer is clean.
     let stillShown = '';
-    const answers = await waitFor(
+    const answers = (await waitFor(
       async () => {
         const read = {
           orders: await call<{ items: Array<{ id: string; status: string }> }>('GET', '/orders', { token: asDeletedId }),
@@ -219,10 +219,10 @@ describe('deleting an account', () => {
         };
         const shown = Object.entries(read).filter(([, answer]) => leaks(answer).length > 0);
         stillShown = shown.map(([name, answer]) => `${name} shows ${leaks(answer).join(', ')}`).join('; ');
-        return shown.length === 0 && read;
+        return shown.length === 0 ? read : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 200, what: () => `every service to erase the personal data (${stillShown})` },
-    );
+    ))!;
 
     console.log('accounts e2e, after deletion:', JSON.stringify(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, { status: a.status, body: a.body }]))));
     expect(answers.order.status).toBe(200);

@@ -45,13 +45,14 @@ RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
     { [ ! -s /run/secrets/npm_ca ] || export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; } \
  && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --workspace platform --workspace ${SERVICE}
-# Node never loads these at run time: source maps, type declarations, docs, and the Prisma query
+# Node never loads these at run time: source maps, type declarations, docs, the packages' own
+# test files, and the Prisma query
 # compilers of other databases and of the "fast" variant (the generated client imports only
 # @prisma/client/runtime/query_compiler_small_bg.postgresql.*; the runtime stage checks that).
 # A workspace's own node_modules holds what npm could not hoist (versions that differ from the
 # root's); made to exist for every workspace so that the runtime stage copies the same paths.
 RUN mkdir -p platform/node_modules ${SERVICE}/node_modules \
- && find node_modules platform/node_modules ${SERVICE}/node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' \) -delete \
+ && find node_modules platform/node_modules ${SERVICE}/node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.md' -o -name '*.test.js' -o -name '*.spec.js' \) -delete \
  && find node_modules/@prisma/client/runtime -type f -name 'query_compiler_*' \
       ! -name 'query_compiler_small_bg.postgresql.js' \
       ! -name 'query_compiler_small_bg.postgresql.wasm-base64.js' -delete

@@ -23,6 +23,9 @@ interface Context {
   tokens: Record<Who, string | undefined>;
   alice: { id: string; email: string; password: string };
   bob: { id: string; email: string; password: string };
+  carol: { id: string; email: string; password: string };
+  /** carol's refresh tokens: the one login gave, and the newest. */
+  refresh: { first: string; latest: string };
   product: { id: string };
   newProduct: { id: string };
   card: { id: string };
@@ -34,7 +37,7 @@ interface Context {
 }
 
 /** Who sends a request: nobody, a signed-in customer, an admin, a user whose account does not exist, a broken token. */
-type Who = 'anonymous' | 'alice' | 'bob' | 'admin' | 'ghost' | 'bad-token';
+type Who = 'anonymous' | 'alice' | 'bob' | 'carol' | 'admin' | 'ghost' | 'bad-token';
 
 interface Exercise {
   name: string;
@@ -76,6 +79,24 @@ const EXERCISES: Exercise[] = [
   { name: 'bob logs in', method: 'POST', path: '/api/auth/login', who: 'anonymous', body: (c) => ({ email: c.bob.email, password: c.bob.password }), status: 200, keep: (c, b) => (c.tokens.bob = b.accessToken) },
   { name: 'a wrong password', method: 'POST', path: '/api/auth/login', who: 'anonymous', body: (c) => ({ email: c.alice.email, password: 'wrong password' }), status: 401 },
   { name: 'a login without fields', method: 'POST', path: '/api/auth/login', who: 'anonymous', body: {}, status: 400, invalidRequest: true },
+  // sessions and the account itself (carol signs out and deletes her account; password checks count against the login limit)
+  { name: 'register carol', method: 'POST', path: '/api/users', who: 'anonymous', body: (c) => ({ name: 'Carol', email: c.carol.email, password: c.carol.password }), status: 201, keep: (c, b) => (c.carol.id = b.id) },
+  {
+    name: 'carol logs in', method: 'POST', path: '/api/auth/login', who: 'anonymous', body: (c) => ({ email: c.carol.email, password: c.carol.password }), status: 200,
+    keep: (c, b) => {
+      c.tokens.carol = b.accessToken;
+      c.refresh = { first: b.refreshToken, latest: b.refreshToken };
+    },
+  },
+  { name: 'refresh', method: 'POST', path: '/api/auth/refresh', who: 'anonymous', body: (c) => ({ refreshToken: c.refresh.first }), status: 200, keep: (c, b) => (c.refresh.latest = b.refreshToken) },
+  { name: 'refresh with a rotated token', method: 'POST', path: '/api/auth/refresh', who: 'anonymous', body: (c) => ({ refreshToken: c.refresh.first }), status: 401 },
+  { name: 'refresh without a token', method: 'POST', path: '/api/auth/refresh', who: 'anonymous', body: {}, status: 400, invalidRequest: true },
+  { name: 'sign out', method: 'POST', path: '/api/auth/logout', who: 'carol', body: (c) => ({ refreshToken: c.refresh.latest }), status: 204 },
+  { name: 'sign out without an access token', method: 'POST', path: '/api/auth/logout', who: 'anonymous', body: (c) => ({ refreshToken: c.refresh.latest }), status: 401, invalidRequest: true },
+  { name: 'change my name', method: 'PATCH', path: '/api/users/me', who: 'carol', body: { name: 'Carol C.' }, status: 200 },
+  { name: 'change my role', method: 'PATCH', path: '/api/users/me', who: 'carol', body: { role: 'admin' }, status: 400, invalidRequest: true },
+  { name: 'delete my account, wrong password', method: 'DELETE', path: '/api/users/me', who: 'carol', body: { password: 'not my password' }, status: 401 },
+  { name: 'delete my account', method: 'DELETE', path: '/api/users/me', who: 'carol', body: (c) => ({ password: c.carol.password }), status: 204 },
   { name: 'me', method: 'GET', path: '/api/users/me', who: 'alice', status: 200 },
   { name: 'me, account gone', method: 'GET', path: '/api/users/me', who: 'ghost', status: 404 },
   { name: 'me without a token', method: 'GET', path: '/api/users/me', who: 'anonymous', status: 401, invalidRequest: true },
@@ -165,6 +186,9 @@ const AFTER_PAYMENT: Exercise[] = [
   { name: 'notifications', method: 'GET', path: '/api/notifications', who: 'alice', status: 200 },
   { name: 'notifications, limit 0', method: 'GET', path: '/api/notifications?limit=0', who: 'alice', status: 400, invalidRequest: true },
   { name: 'notifications without a token', method: 'GET', path: '/api/notifications', who: 'anonymous', status: 401, invalidRequest: true },
+  // Last for bob: a password change ends his sessions.
+  { name: 'change password, wrong current one', method: 'POST', path: '/api/users/me/password', who: 'bob', body: { currentPassword: 'not my password', newPassword: 'another good passphrase' }, status: 401 },
+  { name: 'change password', method: 'POST', path: '/api/users/me/password', who: 'bob', body: (c) => ({ currentPassword: c.bob.password, newPassword: 'another good passphrase' }), status: 204 },
 ];
 
 /** What one exchange through Prism gave. */
@@ -274,6 +298,7 @@ beforeAll(async () => {
   ctx.tokens.ghost = await mintToken(jwtSecret, { role: 'customer', expiresInSeconds: 600 });
   ctx.alice = { id: '', ...someone() };
   ctx.bob = { id: '', ...someone() };
+  ctx.carol = { id: '', ...someone() };
 }, 120_000);
 
 afterAll(async () => {

@@ -14,6 +14,7 @@
 # Exit status 0 only when every step passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node24.sh
 started=$SECONDS
 say() { echo "compose-test: $*" >&2; }
 
@@ -90,7 +91,8 @@ say "images built in $((SECONDS - build_start)) s"
 
 gateway_port=$(free_port)
 {
-  sed -e 's/change-me[-a-z0-9]*/&/' .env.example | grep -E '^[A-Z_]+=' | grep -v -E '^(COMPOSE_PROFILES|OTEL_EXPORTER_OTLP_ENDPOINT|LOG_LEVEL)=' \
+  # Every variable of .env.example, with a fresh random value (secrets and passwords).
+  grep -E '^[A-Z_]+=' .env.example | grep -v -E '^(COMPOSE_PROFILES|OTEL_EXPORTER_OTLP_ENDPOINT|LOG_LEVEL)=' \
     | while IFS== read -r name _; do echo "$name=$(node -e "console.log(require('node:crypto').randomBytes(24).toString('hex'))")"; done
   echo "LOG_LEVEL=info"
   echo "GATEWAY_PORT=$gateway_port"

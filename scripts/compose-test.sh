@@ -14,6 +14,7 @@
 # Exit status 0 only when every step passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node24.sh
 started=$SECONDS
 say() { echo "compose-test: $*" >&2; }
 
@@ -23,6 +24,9 @@ work=$(mktemp -d /tmp/microshop-compose-test.XXXXXX)
 files=(-f docker-compose.yml -f scripts/compose-test/compose.mail-sink.yml)
 service_pid=
 health_pid=
+step_pid=
+# A long step in the background: bash runs the trap at once on TERM/INT instead of after it.
+step() { "$@" & step_pid=$!; wait "$step_pid"; }
 
 if [ "$engine" = podman ]; then
   source scripts/podman/env.sh
@@ -49,6 +53,7 @@ teardown() {
   local status=$?
   trap - EXIT INT TERM
   say "tearing down $project"
+  [ -z "$step_pid" ] || kill "$step_pid" 2>/dev/null || true
   if [ -f "$work/env" ]; then
     COMPOSE_STEP_TIMEOUT=180 compose down --volumes --remove-orphans --timeout 20 >"$work/down.log" 2>&1 \
       || { say "compose down failed:"; tail -20 "$work/down.log" >&2; }
@@ -85,12 +90,13 @@ free_port() { node -e "const s = require('node:net').createServer().listen(0, '1
 
 say "engine $engine, project $project"
 build_start=$SECONDS
-scripts/build-images.sh "$engine"
+step scripts/build-images.sh "$engine"
 say "images built in $((SECONDS - build_start)) s"
 
 gateway_port=$(free_port)
 {
-  sed -e 's/change-me[-a-z0-9]*/&/' .env.example | grep -E '^[A-Z_]+=' | grep -v -E '^(COMPOSE_PROFILES|OTEL_EXPORTER_OTLP_ENDPOINT|LOG_LEVEL)=' \
+  # Every variable of .env.example, with a fresh random value (secrets and passwords).
+  grep -E '^[A-Z_]+=' .env.example | grep -v -E '^(COMPOSE_PROFILES|OTEL_EXPORTER_OTLP_ENDPOINT|LOG_LEVEL)=' \
     | while IFS== read -r name _; do echo "$name=$(node -e "console.log(require('node:crypto').randomBytes(24).toString('hex'))")"; done
   echo "LOG_LEVEL=info"
   echo "GATEWAY_PORT=$gateway_port"
@@ -117,7 +123,7 @@ fi
 
 up_start=$SECONDS
 say "compose up (gateway on 127.0.0.1:$gateway_port)"
-if ! compose up -d --no-build >"$work/up.log" 2>&1; then
+if ! step compose up -d --no-build >"$work/up.log" 2>&1; then
   say "compose up failed:"; tail -30 "$work/up.log" >&2
   compose ps >&2 || true
   for c in $("$engine" ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}'); do
@@ -135,7 +141,7 @@ compose exec -T catalog-service node dist/scripts/seed-catalog.js >"$work/seed.l
   || { say "seeding the catalog failed:"; tail -10 "$work/seed.log" >&2; exit 1; }
 
 walk_start=$SECONDS
-timeout 180 node scripts/compose-test/walk.mjs "http://127.0.0.1:$gateway_port" "$work/walk.json"
+step timeout 180 node scripts/compose-test/walk.mjs "http://127.0.0.1:$gateway_port" "$work/walk.json"
 say "walk in $((SECONDS - walk_start)) s"
 
 container_of() { "$engine" ps -a --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -1; }

@@ -12,6 +12,7 @@
 # Tears everything down (also on failure) and checks nothing is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node24.sh
 source scripts/podman/env.sh
 started=$SECONDS
 say() { echo "kube-play-smoke: $*" >&2; }

@@ -22,7 +22,7 @@ export const service = defineService({
       // Loaded only with a broker: without one the gateway starts without amqplib.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { startRevocationFeed } = require('./session-revocation-feed') as typeof import('./session-revocation-feed');
-      const feed = await startRevocationFeed({ RABBITMQ_URL: config.RABBITMQ_URL, EVENTS_EXCHANGE: config.EVENTS_EXCHANGE }, revocations);
+      const feed = startRevocationFeed({ RABBITMQ_URL: config.RABBITMQ_URL, EVENTS_EXCHANGE: config.EVENTS_EXCHANGE }, revocations);
       onShutdown('session revocation feed', feed.close);
     }
     const app = createGatewayApp(config, agent, revocations);

@@ -18,10 +18,12 @@ export interface RevocationFeedSettings {
 /**
  * Feeds the revocations from the event bus through a broadcast subscription: a queue of this
  * gateway's own (exclusive, auto-delete), so every replica hears every revocation. Connects in
- * the background: while the broker is unreachable the gateway serves on, and a token revoked
- * meanwhile works until it expires (the access-token lifetime). /ready does not depend on it.
+ * the background, never delaying the gateway's start: while the broker is unreachable the
+ * gateway serves on, and a token revoked meanwhile works until it expires (the access-token
+ * lifetime). /ready does not depend on it. A gateway that starts (or restarts) knows none of
+ * the revocations before it: the same lifetime bound applies to those.
  */
-export async function startRevocationFeed(settings: RevocationFeedSettings, revocations: SessionRevocations): Promise<{ close: () => Promise<void> }> {
+export function startRevocationFeed(settings: RevocationFeedSettings, revocations: SessionRevocations): { close: () => Promise<void> } {
   const bus = new RabbitMqEventBus({ url: settings.RABBITMQ_URL, exchange: settings.EVENTS_EXCHANGE, serviceName: 'api-gateway', broadcast: true, prefetch: 50 });
   bus.subscribe(
     defineSubscription('user.sessions_revoked', sessionsRevoked, async ({ payload }) => {
@@ -35,6 +37,7 @@ export async function startRevocationFeed(settings: RevocationFeedSettings, revo
       revocations.revoke(payload.userId, Date.parse(payload.deletedAt));
     }),
   );
-  await bus.start();
+  // start() never rejects for a broker that is down (it keeps reconnecting); anything else is a bug worth a log line.
+  bus.start().catch((error: unknown) => log.error('Session revocation feed failed to start', { error }));
   return { close: () => bus.close() };
 }

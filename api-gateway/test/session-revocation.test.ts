@@ -23,6 +23,9 @@ describe('Session revocations (user.sessions_revoked, user.deleted)', () => {
     gateways.push(gateway);
     return gateway.url;
   };
+  /** The feed connects in the background (the gateway never waits for the broker): wait until it has. */
+  const feedConnected = (url: string) =>
+    waitFor(async () => /^messaging_broker_connected 1$/m.test(await (await fetch(`${url}/metrics`)).text()), { what: 'the revocation feed to connect' });
   const getOrders = (url: string, token: string) => request(url).get('/api/orders').set('Authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
@@ -36,6 +39,7 @@ describe('Session revocations (user.sessions_revoked, user.deleted)', () => {
 
   test('When a password change is announced, then every gateway refuses the tokens issued before it at once (401 token-revoked), cached ones included', async () => {
     const [first, second] = [await startGateway(), await startGateway()];
+    await feedConnected(first);
     const userId = randomUUID();
     const oldToken = await tokenFor({ userId });
     await getOrders(first, oldToken).expect(200);
@@ -57,6 +61,7 @@ describe('Session revocations (user.sessions_revoked, user.deleted)', () => {
 
   test('When an account deletion is announced (user.deleted alone), then the tokens issued before it are refused', async () => {
     const url = await startGateway();
+    await feedConnected(url);
     const userId = randomUUID();
     const token = await tokenFor({ userId });
     await pause(5);

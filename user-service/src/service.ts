@@ -9,5 +9,15 @@ export const service = defineService({
   config: configSchema,
   database: userDatabase,
   messaging: { publishes: true },
-  start: ({ config, db }) => ({ routes: (ctx) => defineUserRoutes(ctx, config, db) }),
+  start: ({ config, db, bus }) => ({
+    routes: (ctx) => defineUserRoutes(ctx, config, db),
+    readiness: {
+      // Reported, not required: with the broker down the outbox keeps the events, and sign-in
+      // must not stop (an unready user-service leaves the load balancer) for want of a broker.
+      broker: () => bus.brokerCheck().then(
+        () => ({ connected: true }),
+        (error: Error) => ({ connected: false, error: error.message }),
+      ),
+    },
+  }),
 });

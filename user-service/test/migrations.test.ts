@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { migrate, readMigrations } from '@shop/platform/data';
+import { migrate, migrationDirsOf, readMigrations } from '@shop/platform/data';
 import { createTestDatabase, dropTestDatabase } from '@shop/platform/testing';
 import { Client } from 'pg';
 import { userDatabase } from '../src/data-access/database';
 
-const migrationsDir = userDatabase.migrations;
+/** Its own migrations, then the platform's outbox and inbox (user-service publishes events). */
+const allMigrations = async () => (await Promise.all(migrationDirsOf(userDatabase).map((dir) => readMigrations(dir)))).flat();
 
 async function rowsOf(url: string) {
   const client = new Client({ connectionString: url });
@@ -22,12 +21,11 @@ describe('migrations', () => {
   test('When migrated, then _prisma_migrations holds each migration as prisma migrate deploy records it', async () => {
     const url = await createTestDatabase('user_service_migrated', userDatabase);
     const rows = await rowsOf(url).finally(() => dropTestDatabase(url));
-    const names = (await readMigrations(migrationsDir)).map((m) => m.name);
+    const migrations = await allMigrations();
 
-    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     for (const row of rows) {
-      const sql = readFileSync(path.join(migrationsDir, row.migration_name, 'migration.sql'));
-      expect(row.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
+      expect(row.checksum).toBe(migrations.find((m) => m.name === row.migration_name)!.checksum);
       expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(row.finished_at).toBeInstanceOf(Date);
       expect(row.rolled_back_at).toBeNull();
@@ -39,11 +37,11 @@ describe('migrations', () => {
   test('When several replicas migrate a new database at once, then each migration is applied once', async () => {
     const url = await createTestDatabase('user_service_race', [path.join(__dirname, 'fixtures/no-migrations')]);
     try {
-      const results = await Promise.all([1, 2, 3].map(() => migrate(url, migrationsDir)));
+      const results = await Promise.all([1, 2, 3].map(() => migrate(url, migrationDirsOf(userDatabase))));
 
-      expect(results.flat()).toEqual((await readMigrations(migrationsDir)).map((m) => m.name));
+      expect(results.flat()).toEqual((await allMigrations()).map((m) => m.name));
       expect((await rowsOf(url)).length).toBe(results.flat().length);
-      expect(await migrate(url, migrationsDir)).toEqual([]);
+      expect(await migrate(url, migrationDirsOf(userDatabase))).toEqual([]);
     } finally {
       await dropTestDatabase(url);
     }

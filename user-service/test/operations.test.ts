@@ -74,7 +74,9 @@ describe('GET /openapi.json', () => {
     const res = await request(users.url).get('/openapi.json');
 
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths).sort()).toEqual(['/auth/login', '/health', '/ready', '/users', '/users/me', '/users/{id}']);
+    expect(Object.keys(res.body.paths).sort()).toEqual(['/auth/login', '/auth/logout', '/auth/refresh', '/health', '/ready', '/users', '/users/me', '/users/me/password', '/users/{id}']);
+    expect(Object.keys(res.body.paths['/users/me'])).toEqual(['get', 'patch', 'delete']);
+    expect(res.body.components.schemas.UpdateProfile.additionalProperties).toBe(false);
     expect(Object.keys(res.body.paths['/users'])).toEqual(['post', 'get']);
     expect(res.body.components.schemas.RegisterUser.required).toEqual(['name', 'email', 'password']);
     expect(res.body.paths['/users/{id}'].get.responses).toHaveProperty('403');

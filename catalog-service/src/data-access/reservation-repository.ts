@@ -1,3 +1,4 @@
+import { sqlRows } from '@shop/platform/data';
 import { inboxContainsSql, inboxInsertSql } from '@shop/platform/inbox';
 import type { EventEnvelope } from '@shop/platform/messaging';
 import { outboxInsertSql } from '@shop/platform/outbox';
@@ -63,7 +64,7 @@ export async function writeReservation(db: Db, write: ReservationWrite): Promise
   const quantities = items.map((item) => item.quantity);
   // -1: "has the units"; pg arrays of the driver adapter carry no nulls reliably.
   const assumed = write.assumedStock.map((units) => units ?? -1);
-  const [row] = await db.$queryRaw<ReservationWriteRow[]>`
+  const [row] = await sqlRows<ReservationWriteRow>(db, Prisma.sql`
     WITH known AS MATERIALIZED (
       -- done: a redelivery, or an order with a row already; nothing to lock, nothing to check.
       SELECT m.seen, m.seen OR EXISTS (SELECT 1 FROM stock_reservations WHERE order_id = ${orderId}::uuid) AS done
@@ -102,7 +103,7 @@ export async function writeReservation(db: Db, write: ReservationWrite): Promise
     outbox AS (${outboxInsertSql(event, { onlyIf: Prisma.sql`EXISTS (SELECT 1 FROM reservation)` })})
     SELECT (SELECT seen FROM known) AS seen, (SELECT ok FROM holds) AS holds,
            EXISTS (SELECT 1 FROM inbox) AS new_message, EXISTS (SELECT 1 FROM reservation) AS inserted,
-           (SELECT json_agg(json_build_object('productId', product_id, 'available', available)) FROM stock) AS stock`;
+           (SELECT json_agg(json_build_object('productId', product_id, 'available', available)) FROM stock) AS stock`);
   if (!row) throw new Error('The reservation statement returned no row');
   if (row.seen) return { result: 'written', claim: 'duplicate' };
   if (!row.holds) {
@@ -149,7 +150,7 @@ interface SettlementWriteRow {
  */
 export async function writeSettlement(db: Db, write: SettlementWrite): Promise<SettlementWriteResult> {
   const { messageId, handler, orderId, leavesTombstone, settlements } = write;
-  const [row] = await db.$queryRaw<SettlementWriteRow[]>`
+  const [row] = await sqlRows<SettlementWriteRow>(db, Prisma.sql`
     WITH known AS MATERIALIZED (SELECT ${inboxContainsSql(messageId, handler)} AS seen),
     settlements AS MATERIALIZED (
       SELECT * FROM unnest(${settlements.map((s) => s.from)}::text[], ${settlements.map((s) => s.to)}::text[],
@@ -198,7 +199,7 @@ export async function writeSettlement(db: Db, write: SettlementWrite): Promise<S
     SELECT (SELECT seen FROM known) AS seen, (SELECT ok FROM holds) AS holds,
            (SELECT count(*) FROM locked) = (SELECT count(*) FROM wanted) AS all_locked,
            EXISTS (SELECT 1 FROM inbox) AS new_message, EXISTS (SELECT 1 FROM tombstone) AS tombstone,
-           EXISTS (SELECT 1 FROM current) AS found, EXISTS (SELECT 1 FROM settled) AS settled`;
+           EXISTS (SELECT 1 FROM current) AS found, EXISTS (SELECT 1 FROM settled) AS settled`);
   if (!row) throw new Error('The settlement statement returned no row');
   if (row.seen) return 'duplicate';
   // A product that vanished would lose units silently: refuse (the bus retries).

@@ -224,7 +224,6 @@ describe('deleting an account', () => {
       { timeoutMs: 20_000, intervalMs: 200, what: () => `every service to erase the personal data (${stillShown})` },
     ))!;
 
-    console.log('accounts e2e, after deletion:', JSON.stringify(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, { status: a.status, body: a.body }]))));
     expect(answers.order.status).toBe(200);
     expect(answers.order.body).toMatchObject({ id: orderId, status: 'PAID' });
     expect(answers.orders.body.items.map((o) => o.id)).toContain(orderId);

@@ -46,9 +46,9 @@ RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca \
  && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --no-update-notifier \
       --workspace platform --workspace ${SERVICE}
 # Node never loads these at run time: source maps, type declarations, docs, the packages' own
-# test files, and the Prisma query
-# compilers of other databases and of the "fast" variant (the generated client imports only
-# @prisma/client/runtime/query_compiler_small_bg.postgresql.*; the runtime stage checks that).
+# test files, and the Prisma query compilers of other databases and of the "fast" variant (the
+# generated client imports only @prisma/client/runtime/query_compiler_small_bg.postgresql.*; the
+# runtime stage checks that).
 # A workspace's own node_modules holds what npm could not hoist (versions that differ from the
 # root's); made to exist for every workspace so that the runtime stage copies the same paths.
 RUN mkdir -p platform/node_modules ${SERVICE}/node_modules \

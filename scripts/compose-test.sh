@@ -90,7 +90,8 @@ free_port() { node -e "const s = require('node:net').createServer().listen(0, '1
 
 say "engine $engine, project $project"
 build_start=$SECONDS
-step scripts/build-images.sh "$engine"
+# --no-build: the images of an earlier build (a rerun after a fix outside the images).
+[ "${1:-}" = --no-build ] || step scripts/build-images.sh "$engine"
 say "images built in $((SECONDS - build_start)) s"
 
 gateway_port=$(free_port)

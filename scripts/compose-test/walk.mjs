@@ -11,7 +11,8 @@ const email = `walk-${randomUUID()}@example.com`;
 const steps = [];
 
 async function call(method, path, { token, body } = {}) {
-  const res = await fetch(`${gateway}${path}`, {
+  // The API lives under /api; /health and /ready at the root.
+  const res = await fetch(path === '/health' ? `${gateway}${path}` : `${gateway}/api${path}`, {
     method,
     headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,

@@ -25,16 +25,23 @@ interface ClaimRow {
   status: string | null;
 }
 
+/** The address erased notifications show: a syntactically valid one that can never be delivered (RFC 2606 .invalid). */
+export const ERASED_RECIPIENT = 'erased@deleted-user.invalid';
+
 /**
  * Claims the delivery of the event's notification for leaseMs, in one statement and without a
  * lock that outlives it: inserts the row the first time, or takes it over when it is not sent
  * and nobody's lease is running (a failed attempt, or a sender that died mid-delivery). The
- * inbox is read first, so an event handled before is 'done' whatever its row says.
+ * inbox is read first, so an event handled before is 'done' whatever its row says. A deleted
+ * user (deleted_users) is never claimed for: the event is 'done' and mails nobody.
  */
 export async function claimDelivery(db: Db, notification: NewNotification, inbox: InboxKey, leaseMs: number): Promise<Claim> {
   const lease = Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000})`;
   const [row] = await sqlRows<ClaimRow>(db, Prisma.sql`
-    WITH seen AS (SELECT ${inboxContainsSql(inbox.messageId, inbox.handler)} AS processed),
+    WITH seen AS (
+      SELECT ${inboxContainsSql(inbox.messageId, inbox.handler)}
+          OR EXISTS (SELECT 1 FROM deleted_users WHERE user_id = ${notification.userId}::uuid) AS processed
+    ),
     claim AS (
       INSERT INTO notifications (id, event_id, event_type, user_id, order_id, recipient, subject, status, attempts, claimed_until)
       SELECT ${randomUUID()}::uuid, ${notification.eventId}::uuid, ${notification.eventType}, ${notification.userId}::uuid,
@@ -71,4 +78,28 @@ export async function listNotificationsOfUser(db: Db, userId: string, limit: num
   const page = keysetPage(limit, after);
   const rows = await db.notification.findMany({ where: { userId, ...page.where }, orderBy: page.orderBy, take: page.take });
   return rows.map(({ claimedUntil: _lease, ...notification }) => notification);
+}
+
+/**
+ * Records the message in the inbox, the user's tombstone and the erasure of their notifications
+ * in ONE statement: recipients become ERASED_RECIPIENT (subjects name only the order, and bodies
+ * are not stored), and a mail not sent yet is marked failed so no retry sends it (the claim
+ * refuses deleted users too). Kind, order id, status and timestamps stay as the record.
+ * Returns the number of notifications erased, or 'duplicate' for a redelivery.
+ */
+export async function eraseUserNotificationsOnce(db: Db, inbox: InboxKey, userId: string): Promise<number | 'duplicate'> {
+  const [row] = await sqlRows<{ new_message: boolean; erased: number }>(db, Prisma.sql`
+    WITH inbox AS (${inboxInsertSql(inbox.messageId, inbox.handler)}),
+    tombstone AS (INSERT INTO deleted_users (user_id) SELECT ${userId}::uuid FROM inbox ON CONFLICT DO NOTHING),
+    erased AS (
+      UPDATE notifications
+         SET recipient = ${ERASED_RECIPIENT},
+             status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
+             last_error = CASE WHEN status = 'sent' THEN last_error ELSE 'account deleted: not sent' END,
+             claimed_until = NULL
+       WHERE user_id = ${userId}::uuid AND EXISTS (SELECT 1 FROM inbox)
+      RETURNING id
+    )
+    SELECT EXISTS (SELECT 1 FROM inbox) AS new_message, (SELECT count(*)::int FROM erased) AS erased`);
+  return row?.new_message ? row.erased : 'duplicate';
 }

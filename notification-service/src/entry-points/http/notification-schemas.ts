@@ -10,7 +10,7 @@ export const notificationResponse = z
     id: z.uuid(),
     type: z.string().openapi({ example: 'order.paid' }),
     orderId: z.uuid(),
-    recipient: z.email(),
+    recipient: z.email().openapi({ description: 'The address mailed; erased@deleted-user.invalid once the account is deleted' }),
     subject: z.string(),
     status: z.enum(NOTIFICATION_STATUSES),
     createdAt: z.iso.datetime(),

@@ -6,6 +6,7 @@ import { onOrderPaid } from './on-order-paid';
 import { onOrderPaymentFailed } from './on-order-payment-failed';
 import { onOrderRefunded } from './on-order-refunded';
 import { onOrderRejected } from './on-order-rejected';
+import { onUserDeleted } from './on-user-deleted';
 
 /** Every event notification-service consumes. */
 export function subscribeNotificationConsumers(bus: EventBus, deps: NotifyDeps): void {
@@ -15,4 +16,5 @@ export function subscribeNotificationConsumers(bus: EventBus, deps: NotifyDeps):
   bus.subscribe(onOrderRejected(deps));
   bus.subscribe(onOrderCancelled(deps));
   bus.subscribe(onOrderRefunded(deps));
+  bus.subscribe(onUserDeleted(deps));
 }

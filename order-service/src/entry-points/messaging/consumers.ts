@@ -6,6 +6,7 @@ import { onPaymentSucceeded } from './on-payment-succeeded';
 import { onProductChanged, PRODUCT_EVENTS } from './on-product-changed';
 import { onStockRejected } from './on-stock-rejected';
 import { onStockReserved } from './on-stock-reserved';
+import { onUserDeleted } from './on-user-deleted';
 
 /** Every event order-service consumes. */
 export function subscribeOrderConsumers(bus: EventBus, db: OrderDb): void {
@@ -14,5 +15,6 @@ export function subscribeOrderConsumers(bus: EventBus, db: OrderDb): void {
   bus.subscribe(onPaymentSucceeded(db));
   bus.subscribe(onPaymentFailed(db));
   bus.subscribe(onPaymentRefunded(db));
+  bus.subscribe(onUserDeleted(db));
   for (const type of PRODUCT_EVENTS) bus.subscribe(onProductChanged(db, type));
 }

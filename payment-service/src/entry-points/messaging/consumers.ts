@@ -4,6 +4,7 @@ import type { CardProcessor } from '../../domain/card-processor';
 import { onOrderCancelled } from './on-order-cancelled';
 import { onOrderRefundRequested } from './on-order-refund-requested';
 import { onOrderStockConfirmed } from './on-order-stock-confirmed';
+import { onUserDeleted } from './on-user-deleted';
 
 /** What the consumers need: the database and the card processor. */
 export interface PaymentConsumerDeps {
@@ -16,4 +17,5 @@ export function subscribePaymentConsumers(bus: EventBus, deps: PaymentConsumerDe
   bus.subscribe(onOrderStockConfirmed(deps));
   bus.subscribe(onOrderCancelled(deps));
   bus.subscribe(onOrderRefundRequested(deps));
+  bus.subscribe(onUserDeleted(deps));
 }

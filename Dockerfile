@@ -111,8 +111,11 @@ RUN node -e "const fs = require('node:fs'); for (const f of fs.readdirSync('dist
 # Inside a container the network namespace is the boundary: listen on every interface of it
 # (the default, 127.0.0.1, is for running on a machine as a process). No PORT and no EXPOSE:
 # the service listens on the default of its src/config.ts unless a deployment sets PORT.
+# The young generation capped at 16 MB per semi-space, as scripts/stack-lib.cjs starts the
+# services (NODE_FLAGS): V8 otherwise grows it to 128 MB under load and keeps it (RSS > 300 MB).
 ENV NODE_ENV=production \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NODE_OPTIONS=--max-semi-space-size=16
 USER 1000:1000
 # No curl in slim Debian: Node's fetch does it, on the port the service's own config resolves
 # (PORT, else its default). The gateway names its schema gatewayConfigSchema.

@@ -142,7 +142,7 @@ async function dropDatabases(services) {
 }
 
 /**
- * Node flags of every service process; the Dockerfile's CMD passes the same. V8 grows each
+ * Node flags of every service process; the Dockerfile sets the same in NODE_OPTIONS. V8 grows each
  * young-generation semi-space to 64 MB under a high allocation rate and keeps it: 130 MB of RSS
  * in user-service and 85 MB in the gateway at bench load, for short-lived request garbage.
  * 16 MB (V8's cap before Node 22) keeps every service under 200 MB at peak.

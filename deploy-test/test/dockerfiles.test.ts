@@ -16,6 +16,9 @@ import {
 } from './support/dockerfile';
 import { defaultPortOf, hasDatabase, readRepoFile, ROOT, SERVICES, unknownVariables, WORKSPACES } from './support/repo';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository
+const stackNodeFlags = (require('../../scripts/stack-lib.cjs') as { NODE_FLAGS: string[] }).NODE_FLAGS;
+
 const runsOf = (stage: Stage) => instructionsOf(stage, 'RUN').map((i) => i.args);
 const npmCiOf = (stage: Stage) => runsOf(stage).find((run) => /\bnpm ci\b/.test(run));
 
@@ -187,8 +190,10 @@ describe.each(SERVICES)('the Dockerfile built with SERVICE=%s', (service) => {
     expect(env.PORT).toBeUndefined();
     expect(instructionsOf(final, 'EXPOSE')).toEqual([]);
     expect(workdirOf(final)).toBe(`/app/${service}`);
-    // Besides NODE_ENV, the image sets only variables the service reads.
-    expect(unknownVariables(service, Object.keys(env).filter((k) => k !== 'NODE_ENV'))).toEqual([]);
+    // Node runs with the flags every service process gets on a machine (scripts/stack-lib.cjs).
+    expect(env.NODE_OPTIONS).toBe(stackNodeFlags.join(' '));
+    // Besides NODE_ENV and NODE_OPTIONS (Node's own), the image sets only variables the service reads.
+    expect(unknownVariables(service, Object.keys(env).filter((k) => k !== 'NODE_ENV' && k !== 'NODE_OPTIONS'))).toEqual([]);
   });
 
   test('When Docker checks health, then it asks /health with node (no curl in slim Debian)', () => {

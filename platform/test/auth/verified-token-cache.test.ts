@@ -1,6 +1,6 @@
 import { VerifiedTokenCache } from '../../src/auth/verified-token-cache';
 
-const claims = { userId: 'u-1', role: 'customer' as const };
+const claims = { userId: 'u-1', role: 'customer' as const, issuedAtMs: 0 };
 
 describe('VerifiedTokenCache', () => {
   test('When a token is looked up before its expiry, then its claims come back', () => {
